@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DeRisk.Functions.Http;
+
+/// <summary>Reads a JSON request body, or says (as problem details) why it cannot.</summary>
+public static class JsonBody
+{
+    public const long MaxBytes = 16 * 1024;
+
+    public static async Task<(JsonElement Json, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (default, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the body as application/json."));
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, TooLarge());
+        }
+
+        try
+        {
+            using var limited = new MemoryStream();
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (limited.Length + read > MaxBytes)
+                {
+                    return (default, TooLarge());
+                }
+
+                limited.Write(buffer, 0, read);
+            }
+
+            using var document = JsonDocument.Parse(limited.ToArray());
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (default, Invalid("$", "The body is not valid JSON: " + ex.Message));
+        }
+    }
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The body may hold at most {MaxBytes} bytes.");
+}

@@ -1,0 +1,10 @@
+using DeRisk.Functions.Http;
+using DeRisk.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<ProblemDetailsMiddleware>();
+builder.AddDeRisk();
+builder.Build().Run();

@@ -1,0 +1,176 @@
+using Azure;
+using Azure.Data.Tables;
+using DeRisk.Storage;
+
+namespace DeRisk.Delivery;
+
+public static class DeliveryStatus
+{
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Retrying = "retrying";
+    public const string Failed = "failed";
+    public const string DeadLettered = "dead-lettered";
+    public const string Suppressed = "suppressed";
+
+    /// <summary>Statuses after which the notification is never sent again.</summary>
+    public static bool IsFinal(string status) => status is Sent or Failed or DeadLettered or Suppressed;
+}
+
+/// <summary>A delivery as recorded: one row per notification, partition = subscriber, row = notification id.</summary>
+public sealed record DeliveryRecord(
+    string SubscriberId,
+    string NotificationId,
+    string Channel,
+    string Status,
+    int Attempts,
+    string? ProviderId,
+    string? ProviderStatus,
+    string? LastError,
+    DateTimeOffset? ClaimedAt,
+    DateTimeOffset? SentAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>The right to send a notification once, held as the ETag of its delivery row.</summary>
+public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag);
+
+public abstract record ClaimResult
+{
+    public sealed record Claimed(DeliveryClaim Claim) : ClaimResult;
+
+    /// <summary>The notification was already settled (sent, failed, suppressed): send nothing.</summary>
+    public sealed record AlreadySettled(string Status) : ClaimResult;
+
+    /// <summary>Another dispatcher holds a live claim on it.</summary>
+    public sealed record HeldElsewhere : ClaimResult;
+}
+
+/// <summary>
+/// Delivery records, written with ETag-conditional operations so that a message delivered twice by the queue,
+/// or two dispatchers at once, lead to one provider call.
+/// </summary>
+public sealed class DeliveryStore(DeRiskTables tables)
+{
+    public async Task<ClaimResult> ClaimAsync(Notification notification, DateTimeOffset now, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(notification.SubscriberId, notification.Id)
+        {
+            ["Channel"] = notification.Channel,
+            ["RuleId"] = notification.RuleId,
+            ["Episode"] = notification.Episode,
+            ["Status"] = DeliveryStatus.Sending,
+            ["Attempts"] = 1,
+            ["ClaimedAt"] = now,
+            ["UpdatedAt"] = now,
+        };
+        try
+        {
+            var added = await tables.Deliveries.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, 1, added.Headers.ETag!.Value));
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
+        {
+            // Someone recorded this notification before: decide from what they recorded.
+        }
+
+        var existing = (await tables.Deliveries.GetEntityAsync<TableEntity>(notification.SubscriberId, notification.Id, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        var status = existing.GetString("Status") ?? DeliveryStatus.Sending;
+        if (DeliveryStatus.IsFinal(status))
+        {
+            return new ClaimResult.AlreadySettled(status);
+        }
+
+        if (status == DeliveryStatus.Sending && existing.GetDateTimeOffset("ClaimedAt") is { } claimedAt && claimedAt + claimTimeout > now)
+        {
+            return new ClaimResult.HeldElsewhere();
+        }
+
+        var attempts = (existing.GetInt32("Attempts") ?? 0) + 1;
+        var update = new TableEntity(notification.SubscriberId, notification.Id)
+        {
+            ["Status"] = DeliveryStatus.Sending,
+            ["Attempts"] = attempts,
+            ["ClaimedAt"] = now,
+            ["UpdatedAt"] = now,
+        };
+        try
+        {
+            var updated = await tables.Deliveries.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, attempts, updated.Headers.ETag!.Value));
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return new ClaimResult.HeldElsewhere();
+        }
+    }
+
+    /// <summary>Records the outcome of a claimed attempt. False if the claim was lost to another dispatcher meanwhile.</summary>
+    public async Task<bool> RecordAsync(DeliveryClaim claim, string status, DateTimeOffset now, string? providerId = null, string? providerStatus = null, string? error = null, CancellationToken cancellationToken = default)
+    {
+        var update = new TableEntity(claim.SubscriberId, claim.NotificationId)
+        {
+            ["Status"] = status,
+            ["UpdatedAt"] = now,
+        };
+        if (providerId is not null)
+        {
+            update["ProviderId"] = providerId;
+            update["ProviderStatus"] = providerStatus;
+            update["SentAt"] = now;
+        }
+
+        if (error is not null)
+        {
+            update["LastError"] = error.Length <= 1000 ? error : error[..1000];
+        }
+
+        try
+        {
+            await tables.Deliveries.UpdateEntityAsync(update, claim.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Records a notification that was settled without a send attempt (suppressed, malformed subscriber...).</summary>
+    public async Task RecordUnsentAsync(Notification notification, string status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(notification.SubscriberId, notification.Id)
+        {
+            ["Channel"] = notification.Channel,
+            ["RuleId"] = notification.RuleId,
+            ["Episode"] = notification.Episode,
+            ["Status"] = status,
+            ["Attempts"] = 0,
+            ["LastError"] = reason,
+            ["UpdatedAt"] = now,
+        };
+        await tables.Deliveries.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var records = new List<DeliveryRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId}");
+        await foreach (var row in tables.Deliveries.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(new DeliveryRecord(
+                row.PartitionKey,
+                row.RowKey,
+                row.GetString("Channel") ?? "",
+                row.GetString("Status") ?? "",
+                row.GetInt32("Attempts") ?? 0,
+                row.GetString("ProviderId"),
+                row.GetString("ProviderStatus"),
+                row.GetString("LastError"),
+                row.GetDateTimeOffset("ClaimedAt"),
+                row.GetDateTimeOffset("SentAt"),
+                row.GetDateTimeOffset("UpdatedAt") ?? default));
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,141 @@
+using DeRisk.Subscribers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Delivery;
+
+public sealed record DispatchResult(int Received, int Sent, int Duplicates, int Retrying, int DeadLettered, int Suppressed);
+
+/// <summary>
+/// Drains the notification queue: for each message, claims its delivery record (once only), sends it, records the
+/// outcome, and only then settles the message. A message delivered twice finds its record settled and is dropped.
+/// </summary>
+public sealed class Dispatcher(
+    INotificationQueue queue,
+    DeliveryStore deliveries,
+    SubscriberStore subscribers,
+    ISmsSender sms,
+    IOptions<DispatchOptions> options,
+    TimeProvider time,
+    ILogger<Dispatcher> logger)
+{
+    public async Task<DispatchResult> DrainAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var messages = await queue.ReceiveAsync(settings.BatchSize, settings.LockDuration, cancellationToken).ConfigureAwait(false);
+        int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
+        foreach (var message in messages)
+        {
+            switch (await HandleAsync(message, settings, cancellationToken).ConfigureAwait(false))
+            {
+                case Outcome.Sent: sent++; break;
+                case Outcome.Duplicate: duplicates++; break;
+                case Outcome.Retrying: retrying++; break;
+                case Outcome.DeadLettered: deadLettered++; break;
+                case Outcome.Suppressed: suppressed++; break;
+                case Outcome.Held: break;
+            }
+        }
+
+        return new DispatchResult(messages.Count, sent, duplicates, retrying, deadLettered, suppressed);
+    }
+
+    private async Task<Outcome> HandleAsync(ReceivedMessage message, DispatchOptions settings, CancellationToken cancellationToken)
+    {
+        var notification = Notification.FromBinary(message.Body);
+        if (notification is null || !Storage.RowKeys.IsId(notification.SubscriberId))
+        {
+            await queue.DeadLetterAsync(message, "MalformedMessage", "The body is not a notification.", cancellationToken).ConfigureAwait(false);
+            DeliveryLog.DeadLettered(logger, message.MessageId, "MalformedMessage");
+            return Outcome.DeadLettered;
+        }
+
+        var subscriber = await subscribers.GetAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
+        if (subscriber is null || !subscriber.Subscriber.SmsEnabled)
+        {
+            var reason = subscriber is null ? "subscriber no longer exists" : "SMS is off for this subscriber";
+            await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Suppressed, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Suppressed(logger, notification.Id, reason);
+            return Outcome.Suppressed;
+        }
+
+        var claim = await deliveries.ClaimAsync(notification, time.GetUtcNow(), settings.LockDuration, cancellationToken).ConfigureAwait(false);
+        switch (claim)
+        {
+            case ClaimResult.AlreadySettled settled:
+                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.Duplicate(logger, notification.Id, settled.Status);
+                return Outcome.Duplicate;
+            case ClaimResult.HeldElsewhere:
+                // Another dispatcher is sending it right now; its lock on the message will settle it.
+                return Outcome.Held;
+        }
+
+        var held = ((ClaimResult.Claimed)claim).Claim;
+        var phone = subscriber.Subscriber.Phone;
+        var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.Id), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        switch (result)
+        {
+            case SendResult.Accepted accepted:
+                await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, accepted.ProviderId, accepted.Status, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                var masked = Redact.Phone(phone);
+                DeliveryLog.Sent(logger, notification.Id, masked, accepted.ProviderId, held.Attempts);
+                return Outcome.Sent;
+
+            case SendResult.Permanent permanent:
+                await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.DeadLetterAsync(message, permanent.ErrorCode is { } code ? $"Twilio{code}" : "PermanentFailure", permanent.Error, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
+                return Outcome.DeadLettered;
+
+            case SendResult.Transient transient when message.DeliveryCount >= settings.MaxDeliveryCount:
+                await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.DeadLetterAsync(message, "MaxDeliveryCountExceeded", transient.Error, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.DeadLettered(logger, notification.Id, transient.Error);
+                return Outcome.DeadLettered;
+
+            case SendResult.Transient transient:
+                await deliveries.RecordAsync(held, DeliveryStatus.Retrying, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.AbandonAsync(message, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.WillRetry(logger, notification.Id, message.DeliveryCount, transient.Error);
+                return Outcome.Retrying;
+
+            default:
+                throw new InvalidOperationException($"Unhandled send result {result.GetType().Name}.");
+        }
+    }
+
+    private enum Outcome
+    {
+        Sent,
+        Duplicate,
+        Retrying,
+        DeadLettered,
+        Suppressed,
+        Held,
+    }
+}
+
+internal static partial class DeliveryLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Notification {NotificationId} sent to {Phone} as {ProviderId} (attempt {Attempt})")]
+    public static partial void Sent(ILogger logger, string notificationId, string phone, string providerId, int attempt);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Notification {NotificationId} was already {Status}; duplicate delivery dropped")]
+    public static partial void Duplicate(ILogger logger, string notificationId, string status);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Notification {NotificationId} failed on delivery {DeliveryCount} and will be retried: {Error}")]
+    public static partial void WillRetry(ILogger logger, string notificationId, int deliveryCount, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Notification {NotificationId} dead-lettered: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string notificationId, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Notification {NotificationId} suppressed: {Reason}")]
+    public static partial void Suppressed(ILogger logger, string notificationId, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
+    public static partial void ProviderRejected(ILogger logger, string notificationId, int status, int code, bool permanent);
+}

@@ -1,0 +1,42 @@
+namespace DeRisk.Delivery;
+
+/// <summary>
+/// The notification queue port, shaped after what Service Bus gives: an application message id (duplicate
+/// detection), a delivery count, a scheduled enqueue time, and peek-lock settlement — complete, abandon, or
+/// dead-letter with a reason and description. The Storage queue adapter maps each of these onto Azure Queues.
+/// </summary>
+public interface INotificationQueue
+{
+    Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Receives up to <paramref name="maxMessages"/> messages, each locked for <paramref name="lockDuration"/>.</summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken);
+
+    /// <summary>Settles the message: it is gone from the queue.</summary>
+    Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Releases the lock; the message is delivered again with a higher delivery count.</summary>
+    Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Moves the message to the dead-letter queue with a reason and description.</summary>
+    Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken);
+
+    /// <summary>Reads (without locking) what the dead-letter queue holds, oldest first.</summary>
+    Task<IReadOnlyList<DeadLetteredMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken);
+}
+
+public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null);
+
+/// <summary>A locked message. <see cref="LockToken"/> identifies this delivery for settlement.</summary>
+public sealed record ReceivedMessage(string MessageId, BinaryData Body, int DeliveryCount, DateTimeOffset? EnqueuedTime, string LockToken);
+
+public sealed record DeadLetteredMessage(string MessageId, BinaryData Body, string Reason, string Description);
+
+public sealed class NotificationQueueOptions
+{
+    public const string Section = "NotificationQueue";
+
+    [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,40}[a-z0-9]$",
+        ErrorMessage = "NotificationQueue:QueueName must be 3-42 lowercase letters, digits and single dashes.")]
+    public string QueueName { get; set; } = "notifications";
+}

@@ -1,0 +1,22 @@
+namespace DeRisk.Delivery;
+
+/// <summary>The SMS port: one adapter per provider (Twilio).</summary>
+public interface ISmsSender
+{
+    Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken);
+}
+
+public sealed record SmsMessage(string To, string Body, string NotificationId);
+
+/// <summary>What a provider did with a message. The dispatcher must handle every case.</summary>
+public abstract record SendResult
+{
+    /// <summary>The provider took the message; <paramref name="ProviderId"/> is its id (Twilio's SM… SID).</summary>
+    public sealed record Accepted(string ProviderId, string Status) : SendResult;
+
+    /// <summary>Worth trying again later: 429, 5xx, timeouts, connection failures.</summary>
+    public sealed record Transient(string Error, TimeSpan? RetryAfter) : SendResult;
+
+    /// <summary>Will never succeed as it is: invalid number, unsubscribed, not a mobile...</summary>
+    public sealed record Permanent(int? ErrorCode, string Error) : SendResult;
+}

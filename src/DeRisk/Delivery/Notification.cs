@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace DeRisk.Delivery;
+
+/// <summary>
+/// One alert to deliver. Its id is deterministic — (subscriber, rule, episode) — so a repeated or concurrent tick
+/// produces the same id, which queue duplicate detection and the dispatcher's delivery record both drop.
+/// The phone number is not in the message: the dispatcher reads the subscriber's channel when it sends.
+/// </summary>
+public sealed record Notification(string Id, string SubscriberId, string RuleId, int Episode, string Channel, string Text, DateTimeOffset CreatedAt)
+{
+    public const string SmsChannel = "sms";
+
+    public static string IdFor(string subscriberId, string ruleId, int episode) =>
+        string.Create(CultureInfo.InvariantCulture, $"{subscriberId}-{ruleId}-{episode}");
+
+    public BinaryData ToBinary() => BinaryData.FromObjectAsJson(this, Json);
+
+    public static Notification? FromBinary(BinaryData data)
+    {
+        try
+        {
+            return data.ToObjectFromJson<Notification>(Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using DeRisk.Storage;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Delivery;
+
+/// <summary>
+/// The notification queue on Azure Storage queues (Azurite locally). The visibility timeout is the lock, the
+/// dequeue count is the delivery count, "{queue}-poison" is the dead-letter queue, and a scheduled enqueue time
+/// becomes the initial visibility delay. Each message carries an envelope with the application message id.
+/// </summary>
+public sealed class StorageNotificationQueue : INotificationQueue, IStorageResource
+{
+    private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(7);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly QueueClient _queue;
+    private readonly QueueClient _deadLetters;
+    private readonly TimeProvider _time;
+
+    public StorageNotificationQueue(QueueServiceClient service, IOptions<NotificationQueueOptions> queue, IOptions<StorageOptions> storage, TimeProvider time)
+    {
+        var name = storage.Value.TablePrefix.ToLowerInvariant() + queue.Value.QueueName;
+        _queue = service.GetQueueClient(name);
+        _deadLetters = service.GetQueueClient(name + "-poison");
+        _time = time;
+    }
+
+    public string QueueName => _queue.Name;
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _deadLetters.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        TimeSpan? delay = message.ScheduledEnqueueTime is { } at && at > now
+            ? TimeSpan.FromTicks(Math.Min((at - now).Ticks, MaxVisibilityDelay.Ticks))
+            : null;
+        var envelope = new Envelope(message.MessageId, message.Body.ToString(), now, null, null);
+        await _queue.SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken)
+    {
+        var received = await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), lockDuration, cancellationToken).ConfigureAwait(false);
+        var result = new List<ReceivedMessage>(received.Value.Length);
+        foreach (var message in received.Value)
+        {
+            var envelope = TryRead(message.MessageText);
+            result.Add(envelope is null
+                ? new ReceivedMessage(message.MessageId, BinaryData.FromString(message.MessageText), (int)message.DequeueCount, message.InsertedOn, Token(message.MessageId, message.PopReceipt))
+                : new ReceivedMessage(envelope.MessageId, BinaryData.FromString(envelope.Body), (int)message.DequeueCount, envelope.EnqueuedTime, Token(message.MessageId, message.PopReceipt)));
+        }
+
+        return result;
+    }
+
+    public async Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var (id, receipt) = Parse(message.LockToken);
+        try
+        {
+            await _queue.DeleteMessageAsync(id, receipt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+        {
+            throw new MessageLockLostException(message.MessageId, ex);
+        }
+    }
+
+    public async Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var (id, receipt) = Parse(message.LockToken);
+        try
+        {
+            await _queue.UpdateMessageAsync(id, receipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+        {
+            throw new MessageLockLostException(message.MessageId, ex);
+        }
+    }
+
+    public async Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken)
+    {
+        var envelope = new Envelope(message.MessageId, message.Body.ToString(), message.EnqueuedTime ?? _time.GetUtcNow(), reason, description);
+        await _deadLetters.SendMessageAsync(JsonSerializer.Serialize(envelope, Json), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DeadLetteredMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        var peeked = await _deadLetters.PeekMessagesAsync(Math.Clamp(maxMessages, 1, 32), cancellationToken).ConfigureAwait(false);
+        return peeked.Value
+            .Select(m => TryRead(m.MessageText))
+            .OfType<Envelope>()
+            .Select(e => new DeadLetteredMessage(e.MessageId, BinaryData.FromString(e.Body), e.DeadLetterReason ?? "", e.DeadLetterDescription ?? ""))
+            .ToList();
+    }
+
+    private static Envelope? TryRead(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Envelope>(text, Json) is { MessageId.Length: > 0, Body: not null } envelope ? envelope : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Token(string queueMessageId, string popReceipt) => queueMessageId + "\n" + popReceipt;
+
+    private static (string Id, string Receipt) Parse(string lockToken)
+    {
+        var split = lockToken.IndexOf('\n', StringComparison.Ordinal);
+        return (lockToken[..split], lockToken[(split + 1)..]);
+    }
+
+    private sealed record Envelope(
+        string MessageId,
+        string Body,
+        DateTimeOffset EnqueuedTime,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeadLetterReason,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeadLetterDescription);
+}
+
+/// <summary>The lock on a message expired (or another receiver settled it) before this receiver settled it.</summary>
+public sealed class MessageLockLostException(string messageId, Exception inner)
+    : Exception($"The lock on message {messageId} was lost.", inner);

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using DeRisk.Market;
+
+namespace DeRisk.Delivery;
+
+public sealed class TwilioOptions : UpstreamOptions, IValidatableObject
+{
+    public const string Section = "Twilio";
+
+    public TwilioOptions()
+    {
+        BaseUrl = "https://api.twilio.com";
+        RetryAttempts = 0;
+    }
+
+    [Required]
+    public string AccountSid { get; set; } = "";
+
+    /// <summary>Secret: keep it in local.settings.json (git-ignored) or Key Vault, never in the repo.</summary>
+    [Required]
+    public string AuthToken { get; set; } = "";
+
+    /// <summary>The sending number (E.164); or set MessagingServiceSid instead.</summary>
+    public string? FromNumber { get; set; }
+
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>Twilio calls this URL with delivery status updates, when set.</summary>
+    [Url]
+    public string? StatusCallbackUrl { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(FromNumber) == string.IsNullOrWhiteSpace(MessagingServiceSid))
+        {
+            yield return new ValidationResult("Set exactly one of Twilio:FromNumber and Twilio:MessagingServiceSid.", [nameof(FromNumber), nameof(MessagingServiceSid)]);
+        }
+
+        if (RetryAttempts != 0)
+        {
+            yield return new ValidationResult("Twilio:RetryAttempts must be 0: a POST that timed out may have been accepted, so retries go through the queue's delivery count and the delivery record.", [nameof(RetryAttempts)]);
+        }
+    }
+}

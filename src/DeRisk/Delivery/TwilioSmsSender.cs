@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
+
+namespace DeRisk.Delivery;
+
+/// <summary>
+/// Sends SMS through Twilio's Messages API with the Twilio SDK. The SDK's HTTP goes through an
+/// <see cref="System.Net.Http.HttpClient"/> from IHttpClientFactory whose handler points requests at the configured base URL.
+/// </summary>
+public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<TwilioOptions> options, ILogger<TwilioSmsSender> logger) : ISmsSender
+{
+    public const string HttpClientName = "twilio";
+
+    public async Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
+        var client = new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: http);
+        var create = new CreateMessageOptions(new PhoneNumber(message.To)) { Body = message.Body };
+        if (!string.IsNullOrWhiteSpace(settings.MessagingServiceSid))
+        {
+            create.MessagingServiceSid = settings.MessagingServiceSid;
+        }
+        else
+        {
+            create.From = new PhoneNumber(settings.FromNumber);
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.StatusCallbackUrl))
+        {
+            create.StatusCallback = new Uri(settings.StatusCallbackUrl);
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var created = await MessageResource.CreateAsync(create, client).ConfigureAwait(false);
+            return new SendResult.Accepted(created.Sid, created.Status?.ToString() ?? "queued");
+        }
+        catch (ApiException ex)
+        {
+            var result = Classify(ex, http.LastResponse?.Headers?.RetryAfter?.Delta);
+            DeliveryLog.ProviderRejected(logger, message.NotificationId, ex.Status, ex.Code, result is SendResult.Permanent);
+            return result;
+        }
+        catch (ApiConnectionException ex)
+        {
+            return new SendResult.Transient("connection: " + ex.Message, null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SendResult.Transient("connection: " + ex.Message, null);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SendResult.Transient("timed out", null);
+        }
+    }
+
+    /// <summary>429 and 5xx are worth retrying; a 4xx with a Twilio error code is about this message and will not change.</summary>
+    internal static SendResult Classify(ApiException ex, TimeSpan? retryAfter)
+    {
+        var error = $"Twilio {ex.Status} {ex.Code}: {ex.Message}";
+        return ex.Status switch
+        {
+            (int)HttpStatusCode.TooManyRequests or >= 500 => new SendResult.Transient(error, retryAfter),
+            (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden => new SendResult.Transient(error, null),
+            >= 400 => new SendResult.Permanent(ex.Code == 0 ? null : ex.Code, error),
+            _ => new SendResult.Transient(error, retryAfter),
+        };
+    }
+}
+
+/// <summary>Rewrites the SDK's https://api.twilio.com/... requests onto the configured base URL (a fake in tests).</summary>
+public sealed class TwilioBaseUrlHandler(IOptions<TwilioOptions> options) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { } uri)
+        {
+            request.RequestUri = new Uri(new Uri(options.Value.BaseUrl), uri.PathAndQuery);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,146 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using DeRisk.Alerts;
+using DeRisk.Delivery;
+using DeRisk.Market;
+using DeRisk.Storage;
+using DeRisk.Subscribers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Hosting;
+
+/// <summary>
+/// The composition root shared by the Functions app, the local host and the tests: one AddX per capability,
+/// all on <see cref="IHostApplicationBuilder"/>.
+/// </summary>
+public static class DeRiskServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddDeRisk(this IHostApplicationBuilder builder)
+    {
+        builder.AddDeRiskStorage();
+        builder.AddDeRiskMarket();
+        builder.AddDeRiskDelivery();
+        builder.AddDeRiskAlerts();
+        builder.AddDeRiskSubscribers();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDeRiskStorage(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
+        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.TryAddSingleton(sp => new QueueServiceClient(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.TryAddSingleton<DeRiskTables>();
+        services.AddHostedService<StorageInitializer>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDeRiskMarket(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<MarketOptions>(MarketOptions.Section);
+        services.AddValidatedOptions<ReplayOptions>(ReplayOptions.Section);
+        services.AddValidatedOptions<CoinGeckoOptions>(CoinGeckoOptions.Section);
+        services.AddValidatedOptions<AlternativeMeOptions>(AlternativeMeOptions.Section);
+        services.TryAddSingleton<MarketStore>();
+        services.TryAddSingleton<MarketPoller>();
+        services.TryAddSingleton<MarketViewLoader>();
+
+        var mode = builder.Configuration.GetSection(MarketOptions.Section).GetValue(nameof(MarketOptions.Mode), MarketMode.Replay);
+        if (mode == MarketMode.Replay)
+        {
+            // A replay runs on its own clock so that windows, staleness and schedules all live in replayed time.
+            services.TryAddSingleton<TimeProvider>(sp =>
+            {
+                var replay = sp.GetRequiredService<IOptions<ReplayOptions>>().Value;
+                return new ReplayClock(replay.Start, replay.Speed);
+            });
+            services.TryAddSingleton(ReplayDataset.Default);
+            services.AddSingleton<IMarketSource, ReplaySource>();
+        }
+        else
+        {
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddHttpClient<CoinGeckoSource>((sp, http) =>
+                {
+                    var options = sp.GetRequiredService<IOptions<CoinGeckoOptions>>().Value;
+                    http.BaseAddress = new Uri(options.BaseUrl);
+                    if (!string.IsNullOrWhiteSpace(options.DemoApiKey))
+                    {
+                        http.DefaultRequestHeaders.Add("x-cg-demo-api-key", options.DemoApiKey);
+                    }
+                })
+                .AddStandardResilienceHandler()
+                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<CoinGeckoOptions>>().Value));
+            services.AddHttpClient<AlternativeMeSource>((sp, http) =>
+                    http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value.BaseUrl))
+                .AddStandardResilienceHandler()
+                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value));
+            services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<CoinGeckoSource>());
+            services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<AlternativeMeSource>());
+        }
+
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDeRiskDelivery(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<NotificationQueueOptions>(NotificationQueueOptions.Section);
+        services.AddValidatedOptions<DispatchOptions>(DispatchOptions.Section);
+        services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
+        services.TryAddSingleton<StorageNotificationQueue>();
+        services.TryAddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageNotificationQueue>());
+        services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<StorageNotificationQueue>());
+        services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<Dispatcher>();
+
+        services.TryAddTransient<TwilioBaseUrlHandler>();
+        services.AddHttpClient(TwilioSmsSender.HttpClientName, (sp, http) =>
+                http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout)
+            .AddHttpMessageHandler<TwilioBaseUrlHandler>();
+        services.TryAddSingleton<ISmsSender, TwilioSmsSender>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDeRiskAlerts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<AlertStateStore>();
+        builder.Services.TryAddSingleton<Evaluator>();
+        builder.Services.TryAddSingleton<MarketTick>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddDeRiskSubscribers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<SubscriberStore>();
+        builder.Services.TryAddSingleton<SubscriberService>();
+        return builder;
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, string section)
+        where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    private static void Apply(HttpStandardResilienceOptions resilience, UpstreamOptions upstream)
+    {
+        resilience.AttemptTimeout.Timeout = upstream.Timeout;
+        resilience.Retry.MaxRetryAttempts = Math.Max(1, upstream.RetryAttempts);
+        resilience.Retry.ShouldHandle = upstream.RetryAttempts == 0 ? static _ => ValueTask.FromResult(false) : resilience.Retry.ShouldHandle;
+        resilience.Retry.Delay = upstream.RetryDelay;
+        resilience.Retry.MaxDelay = upstream.MaxRetryDelay;
+        resilience.Retry.UseJitter = true;
+        resilience.TotalRequestTimeout.Timeout = (upstream.Timeout * (upstream.RetryAttempts + 1)) + (upstream.MaxRetryDelay * upstream.RetryAttempts) + TimeSpan.FromSeconds(1);
+        resilience.CircuitBreaker.SamplingDuration = upstream.Timeout * 2 > TimeSpan.FromSeconds(30) ? upstream.Timeout * 2 : TimeSpan.FromSeconds(30);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace DeRisk.Market;
+
+/// <summary>The Crypto Fear &amp; Greed Index from alternative.me's /fng/.</summary>
+public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSource> logger) : IMarketSource
+{
+    public const string SourceName = "alternative.me";
+
+    public string Name => SourceName;
+
+    public async Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/fng/?limit=1", cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Fail($"HTTP {(int)response.StatusCode}");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = json.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                return Fail("upstream error: " + error.GetString());
+            }
+
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
+            {
+                return Fail("response has no data");
+            }
+
+            var latest = data[0];
+            if (latest.ValueKind != JsonValueKind.Object
+                || !TryReadInteger(latest, "value", out var value) || value is < 0 or > 100
+                || !TryReadInteger(latest, "timestamp", out var timestamp))
+            {
+                return Fail("data[0] lacks a value 0..100 and a timestamp");
+            }
+
+            return MarketReading.Ok([new SourceQuote(Assets.FearAndGreed, value, DateTimeOffset.FromUnixTimeSeconds(timestamp), SourceName)]);
+        }
+        catch (JsonException ex)
+        {
+            return Fail("malformed JSON: " + ex.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (TimeoutException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fail("timed out");
+        }
+
+        MarketReading Fail(string reason)
+        {
+            MarketLog.SourceFailed(logger, SourceName, reason);
+            return MarketReading.Failed(reason);
+        }
+    }
+
+    // alternative.me sends numbers as strings ("value": "40", "timestamp": "1551157200").
+    private static bool TryReadInteger(JsonElement element, string name, out long value)
+    {
+        value = 0;
+        if (!element.TryGetProperty(name, out var property))
+        {
+            return false;
+        }
+
+        return property.ValueKind switch
+        {
+            JsonValueKind.String => long.TryParse(property.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.Number => property.TryGetInt64(out value),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,18 @@
+namespace DeRisk.Market;
+
+/// <summary>The market port: one adapter per provider (CoinGecko, alternative.me, replay).</summary>
+public interface IMarketSource
+{
+    string Name { get; }
+
+    /// <summary>Reads what the source has for the given assets. A failed source says so; it never throws for upstream trouble.</summary>
+    Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of one read: the quotes the source had, or why it had none.</summary>
+public sealed record MarketReading(IReadOnlyList<SourceQuote> Quotes, string? Failure)
+{
+    public static MarketReading Ok(IReadOnlyList<SourceQuote> quotes) => new(quotes, null);
+
+    public static MarketReading Failed(string reason) => new([], reason);
+}

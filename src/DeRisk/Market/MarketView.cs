@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace DeRisk.Market;
+
+/// <summary>The change of an asset over a window, or why it cannot be known.</summary>
+public readonly record struct WindowChange(bool HasData, double Percent, double Current, double Reference, string? NoDataReason)
+{
+    public static WindowChange NoData(string reason) => new(false, 0, 0, 0, reason);
+}
+
+/// <summary>
+/// What rules evaluate against in one tick: the snapshot's usable values and the stored history behind them.
+/// Built once per tick, then read by every subscriber's rules without further I/O.
+/// </summary>
+public sealed class MarketView
+{
+    private readonly MarketSnapshot _snapshot;
+    private readonly Dictionary<string, HistoryPoint[]> _history;
+    private readonly Func<string, TimeSpan> _tolerance;
+    private readonly Dictionary<(string Asset, TimeSpan Window), WindowChange> _changes = [];
+
+    public MarketView(MarketSnapshot snapshot, IReadOnlyDictionary<string, HistoryPoint[]> history, Func<string, TimeSpan> tolerance)
+    {
+        _snapshot = snapshot;
+        _tolerance = tolerance;
+        _history = new Dictionary<string, HistoryPoint[]>(history, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public DateTimeOffset Now => _snapshot.TakenAt;
+
+    public MarketSnapshot Snapshot => _snapshot;
+
+    /// <summary>The asset's usable value in this snapshot, if any.</summary>
+    public bool TryGetCurrent(string asset, out HistoryPoint current)
+    {
+        var quote = _snapshot.Get(asset);
+        if (quote is { Status: QuoteStatus.Ok, Value: { } value, AsOf: { } asOf })
+        {
+            current = new HistoryPoint(asOf, value);
+            return true;
+        }
+
+        current = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Percent change from the newest value at or before (current as-of - window) to the current value. The
+    /// reference must itself be no older than the window plus the asset's staleness limit, or there is no data.
+    /// </summary>
+    public WindowChange Change(string asset, TimeSpan window)
+    {
+        if (_changes.TryGetValue((asset, window), out var cached))
+        {
+            return cached;
+        }
+
+        var change = Compute(asset, window);
+        _changes[(asset, window)] = change;
+        return change;
+    }
+
+    private WindowChange Compute(string asset, TimeSpan window)
+    {
+        if (!TryGetCurrent(asset, out var current))
+        {
+            var status = _snapshot.Get(asset).Status;
+            return WindowChange.NoData($"{asset} price is {status.ToString().ToLowerInvariant()}");
+        }
+
+        var target = current.AsOf - window;
+        if (!_history.TryGetValue(asset, out var points) || Latest(points, target) is not { } reference
+            || reference.AsOf < target - _tolerance(asset) || reference.Value <= 0)
+        {
+            return WindowChange.NoData($"no {asset} price from {Describe(window)} before {current.AsOf:yyyy-MM-dd HH:mm}Z");
+        }
+
+        return new WindowChange(true, ((current.Value / reference.Value) - 1) * 100, current.Value, reference.Value, null);
+    }
+
+    private static HistoryPoint? Latest(HistoryPoint[] ascending, DateTimeOffset time)
+    {
+        int lo = 0, hi = ascending.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (ascending[mid].AsOf <= time)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found < 0 ? null : ascending[found];
+    }
+
+    internal static string Describe(TimeSpan window) =>
+        window.TotalHours > 48 && window.TotalDays == Math.Floor(window.TotalDays)
+            ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalDays}d")
+            : string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours}h");
+}
+
+/// <summary>Builds the tick's view: the snapshot plus each tracked asset's recent history, one query per asset.</summary>
+public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Options.IOptions<MarketOptions> options)
+{
+    public async Task<MarketView> LoadAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var market = options.Value;
+        var history = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var symbol in market.AllSymbols)
+        {
+            var from = snapshot.TakenAt - market.HistoryWindow - market.StalenessLimitFor(symbol);
+            history[symbol] = await store.ReadHistoryAsync(symbol, from, snapshot.TakenAt + market.StalenessLimitFor(symbol), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MarketView(snapshot, history, market.StalenessLimitFor);
+    }
+}

@@ -1,0 +1,55 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Storage;
+
+/// <summary>The tables DeRisk uses, named with the configured prefix. One long-lived client per table.</summary>
+public sealed class DeRiskTables
+{
+    public DeRiskTables(TableServiceClient service, IOptions<StorageOptions> options)
+    {
+        var prefix = options.Value.TablePrefix;
+        Subscribers = service.GetTableClient(prefix + "Subscribers");
+        AlertStates = service.GetTableClient(prefix + "AlertStates");
+        MarketHistory = service.GetTableClient(prefix + "MarketHistory");
+        MarketSnapshots = service.GetTableClient(prefix + "MarketSnapshots");
+        Deliveries = service.GetTableClient(prefix + "Deliveries");
+    }
+
+    /// <summary>Partition = shard; row = subscriber id (profile) or "{subscriberId}|r|{ruleId}" (rule).</summary>
+    public TableClient Subscribers { get; }
+
+    /// <summary>Partition = shard; row = "{subscriberId}|{ruleId}". Written on transitions only.</summary>
+    public TableClient AlertStates { get; }
+
+    /// <summary>Partition = asset symbol; row = newest-first key of the value's as-of time.</summary>
+    public TableClient MarketHistory { get; }
+
+    /// <summary>Partition = "snapshot"; row = newest-first key of the poll time.</summary>
+    public TableClient MarketSnapshots { get; }
+
+    /// <summary>Partition = subscriber id; row = notification id.</summary>
+    public TableClient Deliveries { get; }
+
+    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, Deliveries];
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Status codes the stores handle; everything else propagates.</summary>
+internal static class StorageStatus
+{
+    public const int NotFound = 404;
+    public const int Conflict = 409;
+    public const int PreconditionFailed = 412;
+
+    public static bool IsConcurrencyConflict(this RequestFailedException ex) =>
+        ex.Status is Conflict or PreconditionFailed;
+}

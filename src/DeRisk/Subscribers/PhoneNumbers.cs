@@ -1,0 +1,46 @@
+using PhoneNumbers;
+
+namespace DeRisk.Subscribers;
+
+/// <summary>E.164 validation with libphonenumber.</summary>
+public static class PhoneNumberRules
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>Normalises an E.164 number ("+" and country code required), or says what is wrong with it.</summary>
+    public static bool TryNormalize(string? raw, out string e164, out string error)
+    {
+        e164 = "";
+        error = "";
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            error = "Required: an E.164 number such as +14155550123.";
+            return false;
+        }
+
+        var trimmed = raw.Trim();
+        if (trimmed.Length > 20 || !trimmed.StartsWith('+') || !trimmed.Skip(1).All(char.IsAsciiDigit))
+        {
+            error = "Must be in E.164 form: '+', the country code and the number, digits only (e.g. +14155550123).";
+            return false;
+        }
+
+        try
+        {
+            var number = Util.Parse(trimmed, null);
+            if (!Util.IsValidNumber(number))
+            {
+                error = "Is not a valid phone number for its country code.";
+                return false;
+            }
+
+            e164 = Util.Format(number, PhoneNumberFormat.E164);
+            return true;
+        }
+        catch (NumberParseException)
+        {
+            error = "Is not a phone number.";
+            return false;
+        }
+    }
+}
