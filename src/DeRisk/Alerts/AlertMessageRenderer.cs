@@ -25,8 +25,9 @@ public static class AlertMessageRenderer
     private static string Price(double? value) => value switch
     {
         null => "",
-        >= 1 => " Now $" + value.Value.ToString("#,##0", CultureInfo.InvariantCulture) + ".",
-        _ => " Now $" + value.Value.ToString("0.0000", CultureInfo.InvariantCulture) + ".",
+        >= 100 => " Now $" + value.Value.ToString("#,##0", CultureInfo.InvariantCulture) + ".",
+        >= 1 => " Now $" + value.Value.ToString("0.00", CultureInfo.InvariantCulture) + ".",
+        _ => " Now $" + value.Value.ToString("G4", CultureInfo.InvariantCulture) + ".",
     };
 
     private const string Gsm7Basic =

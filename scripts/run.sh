@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs DeRisk locally: Azurite, the local host (the Functions app's functions without Core Tools), the replay of
+# real May 2022 history at one replayed day per two seconds, a local Twilio sink that prints each SMS, and a demo
+# subscriber. Ctrl-C stops everything this started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+
+[ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
+ensure_node_modules
+trap stop_azurite EXIT
+trap 'exit 130' INT TERM
+start_azurite 10000 10001 10002
+echo "Azurite on 127.0.0.1:10000-10002 (in memory)"
+
+export Storage__ConnectionString="$AZURITE_CONNECTION"
+export Market__Mode="${Market__Mode:-Replay}"
+export Replay__Start="${Replay__Start:-2022-05-01T00:00:00Z}"
+export Replay__Speed="${Replay__Speed:-43200}"                  # one replayed day per two seconds
+export MarketPollSchedule="${MarketPollSchedule:-30 0 0 * * *}"  # daily, just after the daily close (replayed time)
+export DispatchSchedule="${DispatchSchedule:-0 0 * * * *}"       # every replayed hour (83 ms of wall time)
+export Market__Assets="${Market__Assets:-BTC=bitcoin,UST=terrausd,LUNA=terra-luna,USDC=usd-coin}" # what the shipped history holds
+export Market__PriceStalenessLimit="${Market__PriceStalenessLimit:-02:00:00}" # 2 replayed hours = 170 ms of wall time
+export Dispatch__LockDuration="${Dispatch__LockDuration:-00:00:30}"
+export LocalSinks__Twilio__Enabled=true Demo__Enabled=true
+export LocalSettings="$PWD/local.settings.json"
+export Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}"
+export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
+
+echo "Building..."
+dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo >/dev/null
+echo "Replaying from $Replay__Start at ${Replay__Speed}x; API on http://127.0.0.1:7071/api; Ctrl-C to stop."
+dotnet run --project src/DeRisk.LocalHost -c Release --no-build -- --Logging:LogLevel:DeRisk.Market=Error

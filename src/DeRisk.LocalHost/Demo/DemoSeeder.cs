@@ -1,0 +1,43 @@
+using DeRisk.Rules;
+using DeRisk.Subscribers;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.LocalHost.Demo;
+
+/// <summary>Seeds one demo subscriber with rules that the May 2022 history trips, under fixed ids (seeding twice adds nothing).</summary>
+internal sealed partial class DemoSeeder(SubscriberStore store, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoSeeder> logger) : IHostedService
+{
+    public const string SubscriberId = "de000000000000000000000000000001";
+
+    public static readonly IReadOnlyList<(string Id, RuleSpec Rule)> Rules =
+    [
+        ("de0000000000000000000000000000a1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")),
+        ("de0000000000000000000000000000a2", new PriceChangeRule("UST", ChangeDirection.Drop, 10, "24h")),
+        ("de0000000000000000000000000000a3", new PriceChangeRule("LUNA", ChangeDirection.Drop, 50, "24h")),
+    ];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.TryCreateAsync(new Subscriber(SubscriberId, options.Value.Phone, SmsEnabled: true, now), cancellationToken))
+        {
+            LogAlreadySeeded(logger, SubscriberId);
+            return;
+        }
+
+        foreach (var (id, rule) in Rules)
+        {
+            await store.TryAddRuleAsync(SubscriberId, new StoredRule(id, rule, now), cancellationToken);
+        }
+
+        LogSeeded(logger, SubscriberId, Rules.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "Demo subscriber {SubscriberId} seeded with {Rules} rules")]
+    private static partial void LogSeeded(ILogger logger, string subscriberId, int rules);
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Demo subscriber {SubscriberId} already exists")]
+    private static partial void LogAlreadySeeded(ILogger logger, string subscriberId);
+}

@@ -1,0 +1,51 @@
+using DeRisk.LocalHost.Demo;
+using DeRisk.LocalHost.Functions;
+
+namespace DeRisk.LocalHost;
+
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>Runs the timer functions on their schedules (tests turn this off and drive the services directly).</summary>
+    public bool RunTimers { get; set; } = true;
+}
+
+public static class LocalHostExtensions
+{
+    /// <summary>Serves the Functions app's functions: HTTP triggers through routing, timers on their schedules.</summary>
+    public static IHostApplicationBuilder AddLocalFunctionHost(this IHostApplicationBuilder builder, FunctionCatalog catalog)
+    {
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
+        if (builder.Configuration.GetSection(LocalHostOptions.Section).GetValue(nameof(LocalHostOptions.RunTimers), true))
+        {
+            foreach (var timer in catalog.Timers)
+            {
+                var schedule = TimerFunctionRunner.ParseSchedule(timer, builder.Configuration);
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerFunctionRunner>(sp, timer, schedule));
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>The run command's extras: the local Twilio sink and a seeded demo subscriber.</summary>
+    public static IHostApplicationBuilder AddLocalDemo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        builder.Services.AddOptions<TwilioSinkOptions>().BindConfiguration(TwilioSinkOptions.Section);
+        if (builder.Configuration.GetSection(TwilioSinkOptions.Section).GetValue<bool>(nameof(TwilioSinkOptions.Enabled)))
+        {
+            builder.Services.AddHostedService<TwilioSinkHost>();
+        }
+
+        if (builder.Configuration.GetSection(DemoOptions.Section).GetValue<bool>(nameof(DemoOptions.Enabled)))
+        {
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+
+        return builder;
+    }
+}

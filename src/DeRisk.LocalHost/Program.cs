@@ -1,0 +1,24 @@
+using DeRisk.Functions.Market;
+using DeRisk.Hosting;
+using DeRisk.LocalHost;
+using DeRisk.LocalHost.Functions;
+
+// Runs the Functions app's own function classes without Core Tools: HTTP triggers on http://127.0.0.1:7071/api/...,
+// timer triggers on their schedules, settings from local.settings.json (as `func start` reads them).
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddLocalSettings(builder.Configuration["LocalSettings"] ?? "local.settings.json");
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:7071");
+}
+
+var catalog = new FunctionCatalog(typeof(MarketPollFunction).Assembly);
+builder.AddDeRisk();
+builder.AddLocalFunctionHost(catalog);
+builder.AddLocalDemo();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapFunctions(catalog);
+app.Run();

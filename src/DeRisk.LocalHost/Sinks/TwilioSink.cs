@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using DeRisk.Subscribers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace DeRisk.LocalHost.Sinks;
+
+/// <summary>A message the sink accepted, as Twilio would have queued it.</summary>
+public sealed record SinkMessage(string Sid, string To, string? From, string? MessagingServiceSid, string Body, string? StatusCallback);
+
+/// <summary>A failure to answer the next request with, as Twilio would.</summary>
+public sealed record SinkFailure(int Status, int Code, string Message, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// A local stand-in for Twilio's Messages API (POST /2010-04-01/Accounts/{AccountSid}/Messages.json) on 127.0.0.1.
+/// It checks a request the way Twilio does — Basic auth with the account SID and auth token, To in E.164, From or
+/// MessagingServiceSid, a Body — and answers with Twilio's JSON: 201 with the message resource, or Twilio's error
+/// object (code, message, more_info, status). The run command prints what it accepts; tests count it.
+/// </summary>
+public sealed class TwilioSink : IAsyncDisposable
+{
+    private readonly string _accountSid;
+    private readonly string _authToken;
+    private readonly ConcurrentQueue<SinkFailure> _failures = new();
+    private readonly ConcurrentQueue<SinkMessage> _accepted = new();
+    private readonly TimeProvider _time;
+    private WebApplication? _app;
+    private int _requests;
+
+    public TwilioSink(string accountSid, string authToken, TimeProvider? time = null)
+    {
+        _accountSid = accountSid;
+        _authToken = authToken;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Raised for every accepted message.</summary>
+    public event Action<SinkMessage>? Accepted;
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public IReadOnlyCollection<SinkMessage> Messages => _accepted;
+
+    /// <summary>Every request that reached the Messages endpoint, accepted or not.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Answers the next request with this failure instead of accepting it.</summary>
+    public void FailNext(SinkFailure failure) => _failures.Enqueue(failure);
+
+    /// <summary>Starts listening; "http://127.0.0.1:0" picks a free port.</summary>
+    public async Task StartAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        var app = builder.Build();
+        app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", (Delegate)HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        _app = app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext context, string accountSid)
+    {
+        Interlocked.Increment(ref _requests);
+        if (!Authenticated(context.Request, accountSid))
+        {
+            return Error(new SinkFailure(401, 20003, "Authenticate"), context);
+        }
+
+        if (_failures.TryDequeue(out var failure))
+        {
+            return Error(failure, context);
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return Error(new SinkFailure(400, 20001, "Content-Type must be application/x-www-form-urlencoded"), context);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        string? Field(string name) => form.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value.ToString() : null;
+
+        var to = Field("To");
+        var from = Field("From");
+        var service = Field("MessagingServiceSid");
+        var body = Field("Body");
+        if (to is null)
+        {
+            return Error(new SinkFailure(400, 21604, "A 'To' phone number is required."), context);
+        }
+
+        if (!PhoneNumberRules.TryNormalize(to, out var e164, out _) || e164 != to)
+        {
+            return Error(new SinkFailure(400, 21211, $"Invalid 'To' Phone Number: {Redact.Phone(to)}"), context);
+        }
+
+        if (from is null && service is null)
+        {
+            return Error(new SinkFailure(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."), context);
+        }
+
+        if (body is null && Field("MediaUrl") is null)
+        {
+            return Error(new SinkFailure(400, 21602, "Message body is required."), context);
+        }
+
+        if (body is { Length: > 1600 })
+        {
+            return Error(new SinkFailure(400, 21617, "The concatenated message body exceeds the 1600 character limit."), context);
+        }
+
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        var message = new SinkMessage(sid, to, from, service, body ?? "", Field("StatusCallback"));
+        _accepted.Enqueue(message);
+        Accepted?.Invoke(message);
+        return Results.Json(Resource(message), statusCode: StatusCodes.Status201Created);
+    }
+
+    private bool Authenticated(HttpRequest request, string accountSid)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var split = decoded.IndexOf(':', StringComparison.Ordinal);
+        return split > 0
+            && decoded[..split] == _accountSid
+            && decoded[(split + 1)..] == _authToken
+            && accountSid == _accountSid;
+    }
+
+    private static IResult Error(SinkFailure failure, HttpContext context)
+    {
+        if (failure.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["code"] = failure.Code,
+            ["message"] = failure.Message,
+            ["more_info"] = $"https://www.twilio.com/docs/errors/{failure.Code}",
+            ["status"] = failure.Status,
+        }, statusCode: failure.Status);
+    }
+
+    private Dictionary<string, object?> Resource(SinkMessage message)
+    {
+        var now = _time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        var uri = $"/2010-04-01/Accounts/{_accountSid}/Messages/{message.Sid}.json";
+        return new Dictionary<string, object?>
+        {
+            ["account_sid"] = _accountSid,
+            ["api_version"] = "2010-04-01",
+            ["body"] = message.Body,
+            ["date_created"] = now,
+            ["date_sent"] = null,
+            ["date_updated"] = now,
+            ["direction"] = "outbound-api",
+            ["error_code"] = null,
+            ["error_message"] = null,
+            ["from"] = message.From,
+            ["messaging_service_sid"] = message.MessagingServiceSid,
+            ["num_media"] = "0",
+            ["num_segments"] = "1",
+            ["price"] = null,
+            ["price_unit"] = "USD",
+            ["sid"] = message.Sid,
+            ["status"] = "queued",
+            ["subresource_uris"] = new Dictionary<string, string> { ["media"] = uri.Replace(".json", "/Media.json", StringComparison.Ordinal) },
+            ["to"] = message.To,
+            ["uri"] = uri,
+        };
+    }
+}
