@@ -19,15 +19,7 @@ public static class LocalHostExtensions
         builder.Services.AddSingleton(catalog);
         builder.Services.AddProblemDetails();
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
-        if (builder.Configuration.GetSection(LocalHostOptions.Section).GetValue(nameof(LocalHostOptions.RunTimers), true))
-        {
-            foreach (var timer in catalog.Timers)
-            {
-                var schedule = TimerFunctionRunner.ParseSchedule(timer, builder.Configuration);
-                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerFunctionRunner>(sp, timer, schedule));
-            }
-        }
-
+        builder.Services.AddHostedService<TimerHost>();
         return builder;
     }
 

@@ -27,7 +27,8 @@ public static class AlertMessageRenderer
         null => "",
         >= 100 => " Now $" + value.Value.ToString("#,##0", CultureInfo.InvariantCulture) + ".",
         >= 1 => " Now $" + value.Value.ToString("0.00", CultureInfo.InvariantCulture) + ".",
-        _ => " Now $" + value.Value.ToString("G4", CultureInfo.InvariantCulture) + ".",
+        > 0 => " Now $" + value.Value.ToString("F" + Math.Max(4, 3 - (int)Math.Floor(Math.Log10(value.Value))).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + ".",
+        _ => "",
     };
 
     private const string Gsm7Basic =

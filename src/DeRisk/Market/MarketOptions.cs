@@ -99,7 +99,7 @@ public abstract class UpstreamOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A longer Retry-After than this gives up for this poll; the next poll tries again.</summary>
+    /// <summary>The longest wait between retries, Retry-After included: a poll never stalls on one upstream.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

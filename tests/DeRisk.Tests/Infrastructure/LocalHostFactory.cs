@@ -1,0 +1,54 @@
+using DeRisk.LocalHost;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DeRisk.Tests.Infrastructure;
+
+/// <summary>
+/// The local host — the Functions app's own function classes — on a test server, with its own tables and queue on
+/// Azurite, fake time, timers off (tests drive ticks and drains), and Twilio pointed at a sink on 127.0.0.1.
+/// </summary>
+public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider time, Uri twilioBaseUrl, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<LocalHostEntryPoint>
+{
+    public const string AccountSid = "ACtestaccount";
+    public const string AuthToken = "test-auth-token";
+
+    public string Prefix { get; } = AzuriteFixture.NewPrefix();
+
+    public FakeTimeProvider Time => time;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["LocalSettings"] = "none",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = Prefix,
+            ["Storage:ShardCount"] = "4",
+            ["LocalHost:RunTimers"] = "false",
+            ["MarketPollSchedule"] = "0 */5 * * * *",
+            ["DispatchSchedule"] = "*/10 * * * * *",
+            ["Twilio:BaseUrl"] = twilioBaseUrl.ToString(),
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:FromNumber"] = "+15005550006",
+            ["Twilio:Timeout"] = "00:00:05",
+            ["Dispatch:MaxDeliveryCount"] = "3",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        foreach (var (key, value) in values)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
+    }
+}
