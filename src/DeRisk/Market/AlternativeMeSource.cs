@@ -59,6 +59,11 @@ public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSo
         {
             return Fail(ex.Message);
         }
+        catch (Polly.ExecutionRejectedException ex)
+        {
+            // Timed out or circuit open: the resilience pipeline gave up on this poll.
+            return Fail(ex.Message);
+        }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Fail("timed out");

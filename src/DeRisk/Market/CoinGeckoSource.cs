@@ -62,6 +62,11 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
         {
             return Fail(ex.Message);
         }
+        catch (Polly.ExecutionRejectedException ex)
+        {
+            // Timed out or circuit open: the resilience pipeline gave up on this poll.
+            return Fail(ex.Message);
+        }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Fail("timed out");
