@@ -123,6 +123,10 @@ public static class DeRiskServiceCollectionExtensions
     {
         builder.Services.TryAddSingleton<SubscriberStore>();
         builder.Services.TryAddSingleton<SubscriberService>();
+
+        // API responses use the rules' JSON shape: enums as camelCase strings ("direction": "drop").
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
     }
 
