@@ -70,7 +70,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
         {
             await _queue.DeleteMessageAsync(id, receipt, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+        catch (RequestFailedException ex) when (IsLockLost(ex))
         {
             throw new MessageLockLostException(message.MessageId, ex);
         }
@@ -83,7 +83,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
         {
             await _queue.UpdateMessageAsync(id, receipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+        catch (RequestFailedException ex) when (IsLockLost(ex))
         {
             throw new MessageLockLostException(message.MessageId, ex);
         }
@@ -117,6 +117,10 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
             return null;
         }
     }
+
+    // The message is gone (404), or was received again by someone else and holds a new pop receipt (400).
+    private static bool IsLockLost(RequestFailedException ex) =>
+        ex.Status == StorageStatus.NotFound || ex.ErrorCode == "PopReceiptMismatch";
 
     private static string Token(string queueMessageId, string popReceipt) => queueMessageId + "\n" + popReceipt;
 
