@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: installs Azurite (npm ci), starts it in memory on free ports of 127.0.0.1, builds the solution,
+# runs the tests, stops Azurite, prints "N passed, N failed", and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+
+ensure_node_modules || exit 1
+trap stop_azurite EXIT
+start_azurite "$(free_port)" "$(free_port)" "$(free_port)" || exit 1
+export DERISK_TEST_STORAGE="$AZURITE_CONNECTION"
+
+echo "Building (Release)..."
+if ! dotnet build DeRiskFunctions.sln -c Release -nologo -v quiet; then
+  echo "0 passed, 1 failed"
+  echo "Build failed." >&2
+  exit 1
+fi
+
+log=$(mktemp)
+dotnet test DeRiskFunctions.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+passed=0 failed=0
+while read -r line; do
+  p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done < <(grep -E '^(Passed|Failed)! ' "$log")
+rm -f "$log"
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "No tests ran." >&2; failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
