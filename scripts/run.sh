@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
+echo "Building..."
+dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo >/tmp/derisk-build.$$.log 2>&1 &
+build=$!
+trap 'kill "$build" 2>/dev/null; exit 130' INT TERM
 ensure_node_modules
+if ! wait "$build"; then cat /tmp/derisk-build.$$.log >&2; rm -f /tmp/derisk-build.$$.log; exit 1; fi
+rm -f /tmp/derisk-build.$$.log
 trap stop_azurite EXIT
 trap 'exit 130' INT TERM
 start_azurite 10000 10001 10002
@@ -15,7 +21,7 @@ echo "Azurite on 127.0.0.1:10000-10002 (in memory)"
 
 export Storage__ConnectionString="$AZURITE_CONNECTION"
 export Market__Mode="${Market__Mode:-Replay}"
-export Replay__Start="${Replay__Start:-2022-05-01T00:00:00Z}"
+export Replay__Start="${Replay__Start:-2022-05-06T00:00:00Z}"
 export Replay__Speed="${Replay__Speed:-43200}"                  # one replayed day per two seconds
 export MarketPollSchedule="${MarketPollSchedule:-30 0 0 * * *}"  # daily, just after the daily close (replayed time)
 export DispatchSchedule="${DispatchSchedule:-0 0 * * * *}"       # every replayed hour (83 ms of wall time)
@@ -27,7 +33,5 @@ export LocalSettings="$PWD/local.settings.json"
 export Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}"
 export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
 
-echo "Building..."
-dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo >/dev/null
 echo "Replaying from $Replay__Start at ${Replay__Speed}x; API on http://127.0.0.1:7071/api; Ctrl-C to stop."
 dotnet run --project src/DeRisk.LocalHost -c Release --no-build -- --Logging:LogLevel:DeRisk.Market=Error
