@@ -7,13 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
-echo "Building..."
-dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo >/tmp/derisk-build.$$.log 2>&1 &
-build=$!
-trap 'kill "$build" 2>/dev/null; exit 130' INT TERM
 ensure_node_modules
-if ! wait "$build"; then cat /tmp/derisk-build.$$.log >&2; rm -f /tmp/derisk-build.$$.log; exit 1; fi
-rm -f /tmp/derisk-build.$$.log
+echo "Building..."
+dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo >/dev/null
 trap stop_azurite EXIT
 trap 'exit 130' INT TERM
 start_azurite 10000 10001 10002
