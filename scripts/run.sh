@@ -24,7 +24,8 @@ export DispatchSchedule="${DispatchSchedule:-0 0 * * * *}"       # every replaye
 export Market__Assets="${Market__Assets:-BTC=bitcoin,UST=terrausd,LUNA=terra-luna,USDC=usd-coin}" # what the shipped history holds
 export Market__PriceStalenessLimit="${Market__PriceStalenessLimit:-02:00:00}" # 2 replayed hours = 170 ms of wall time
 export Dispatch__LockDuration="${Dispatch__LockDuration:-00:00:30}"
-export LocalSinks__Twilio__Enabled=true Demo__Enabled=true
+export Demo__Enabled=true
+export LocalSinks__Twilio__Enabled="${LocalSinks__Twilio__Enabled:-true}"
 export LocalSettings="$PWD/local.settings.json"
 export Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}"
 export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
