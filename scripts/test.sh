@@ -17,6 +17,26 @@ if ! dotnet build DeRiskFunctions.sln -c Release -nologo -v quiet; then
   exit 1
 fi
 
+# Infrastructure: bicep build and lint with the Bicep CLI from NuGet (any lint warning fails too).
+infra_passed=0 infra_failed=0
+if dotnet restore infra/tools/BicepCli.csproj -nologo -v quiet >/dev/null; then
+  bicep="$(dotnet nuget locals global-packages --list | sed -E 's/^[^:]+: *//')/azure.bicep.commandline.linux-x64/0.49.2/tools/bicep"
+  chmod +x "$bicep"
+  if "$bicep" build infra/main.bicep --stdout >/dev/null && "$bicep" build-params infra/main.bicepparam --stdout >/dev/null; then
+    echo "infra: bicep build ok"; infra_passed=$((infra_passed + 1))
+  else
+    echo "infra: bicep build FAILED"; infra_failed=$((infra_failed + 1))
+  fi
+  lint_out=$("$bicep" lint infra/main.bicep 2>&1); lint_status=$?
+  if [ "$lint_status" -eq 0 ] && [ -z "$lint_out" ]; then
+    echo "infra: bicep lint clean"; infra_passed=$((infra_passed + 1))
+  else
+    echo "$lint_out"; echo "infra: bicep lint FAILED"; infra_failed=$((infra_failed + 1))
+  fi
+else
+  echo "infra: could not restore the Bicep CLI"; infra_failed=$((infra_failed + 2))
+fi
+
 log=$(mktemp)
 dotnet test DeRiskFunctions.sln -c Release --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -30,5 +50,6 @@ rm -f "$log"
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "No tests ran." >&2; failed=1; fi
+passed=$((passed + infra_passed)); failed=$((failed + infra_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,4 +1,6 @@
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Queues;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
@@ -34,10 +36,22 @@ public static class DeRiskServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
-        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.TryAddSingleton(sp => new QueueServiceClient(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
-            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.UsesIdentity
+                ? new TableServiceClient(storage.TableServiceUri(), sp.GetRequiredService<TokenCredential>())
+                : new TableServiceClient(storage.ConnectionString);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            return storage.UsesIdentity
+                ? new QueueServiceClient(storage.QueueServiceUri(), sp.GetRequiredService<TokenCredential>(), options)
+                : new QueueServiceClient(storage.ConnectionString, options);
+        });
         services.TryAddSingleton<DeRiskTables>();
         services.AddHostedService<StorageInitializer>();
         return builder;

@@ -1,0 +1,227 @@
+// DeRisk on Azure: the Functions app on Flex Consumption with a system-assigned managed identity, its storage
+// (tables, queues, deployment package) reached by identity — no keys or connection strings in app settings —,
+// Key Vault for the Twilio auth token, and Application Insights on Log Analytics.
+// Deploy: see README.md ("Deploy to Azure"). Parameters: main.bicepparam.
+
+targetScope = 'resourceGroup'
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('Short lowercase prefix for resource names (3-11 letters or digits).')
+@minLength(3)
+@maxLength(11)
+param namePrefix string = 'derisk'
+
+@description('Twilio account SID (AC...). Not a secret; the auth token is.')
+param twilioAccountSid string
+
+@description('Sending number in E.164 form, e.g. +14155550123.')
+param twilioFromNumber string
+
+@description('Market data source: Live (CoinGecko + alternative.me) or Replay (shipped history).')
+@allowed([
+  'Live'
+  'Replay'
+])
+param marketMode string = 'Live'
+
+@description('Six-field NCRONTAB schedule of the market poll.')
+param marketPollSchedule string = '0 */5 * * * *'
+
+@description('Six-field NCRONTAB schedule of the notification dispatcher.')
+param dispatchSchedule string = '*/10 * * * * *'
+
+@description('Most instances the Flex Consumption plan may scale to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+var suffix = uniqueString(resourceGroup().id, namePrefix)
+var storageName = toLower(take('${namePrefix}${suffix}', 24))
+var deploymentContainer = 'deployment-package'
+var twilioTokenSecret = 'twilio-auth-token'
+
+// Built-in role definition ids.
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${namePrefix}-logs-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${namePrefix}-ai-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageName
+  location: location
+  sku: {
+    name: 'Standard_LRS'
+  }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainer
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('${namePrefix}-kv-${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+    enablePurgeProtection: true
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${namePrefix}-plan-${suffix}'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: '${namePrefix}-func-${suffix}'
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+        { name: 'MarketPollSchedule', value: marketPollSchedule }
+        { name: 'DispatchSchedule', value: dispatchSchedule }
+        { name: 'Storage__AccountName', value: storage.name }
+        { name: 'Market__Mode', value: marketMode }
+        { name: 'Twilio__BaseUrl', value: 'https://api.twilio.com' }
+        { name: 'Twilio__AccountSid', value: twilioAccountSid }
+        { name: 'Twilio__AuthToken', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${twilioTokenSecret}/)' }
+        { name: 'Twilio__FromNumber', value: twilioFromNumber }
+      ]
+    }
+  }
+}
+
+// The app's identity gets exactly what it uses: its storage (blobs for the package and host, queues, tables),
+// the Key Vault secrets it references, and publishing its telemetry.
+var storageRoles = [
+  roles.storageBlobDataOwner
+  roles.storageQueueDataContributor
+  roles.storageTableDataContributor
+]
+
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in storageRoles: {
+    name: guid(storage.id, app.id, role)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: app.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, app.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, app.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('The Function App name, for `func azure functionapp publish` or zip deploy.')
+output functionAppName string = app.name
+
+@description('Key Vault that must hold the secret named by twilioAuthTokenSecretName.')
+output keyVaultName string = vault.name
+
+output twilioAuthTokenSecretName string = twilioTokenSecret
+
+output storageAccountName string = storage.name
