@@ -6,7 +6,8 @@ namespace DeRisk.LocalHost.Functions;
 /// <summary>
 /// Runs one timer function on its NCRONTAB schedule (six fields, seconds first), read from the attribute and resolved
 /// from configuration as the Functions host resolves %Setting% expressions. Time comes from the app's TimeProvider,
-/// so a replay clock runs schedules in replayed time. Runs never overlap; a failed run is logged and the next one comes.
+/// so a replay clock runs schedules in replayed time. Runs never overlap; a late run is followed at once by the
+/// latest occurrence it missed (once, past due); a failed run is logged and the next one comes.
 /// </summary>
 internal sealed partial class TimerFunctionRunner(
     TimerFunction function,
@@ -35,28 +36,31 @@ internal sealed partial class TimerFunctionRunner(
         }
     }
 
+    private DateTimeOffset? _firstDue;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Anchor the schedule when the host starts, not when the background loop first gets a thread.
+        _firstDue = schedule.GetNextOccurrence(time.GetUtcNow(), TimeZoneInfo.Utc);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (function.RunOnStartup)
         {
-            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            await RunOnceAsync(isPastDue: false, stoppingToken).ConfigureAwait(false);
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        var due = _firstDue;
+        while (due is { } occurrence && !stoppingToken.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            if (schedule.GetNextOccurrence(now, TimeZoneInfo.Utc) is not { } next)
-            {
-                return;
-            }
-
             try
             {
                 // Timers may wake a little early; never run before the occurrence is due.
-                while (now < next)
+                for (var now = time.GetUtcNow(); now < occurrence; now = time.GetUtcNow())
                 {
-                    await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
-                    now = time.GetUtcNow();
+                    await Task.Delay(occurrence - now, time, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -64,17 +68,22 @@ internal sealed partial class TimerFunctionRunner(
                 return;
             }
 
-            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            // Occurrences missed while a run was late are not replayed one by one: like the Functions host, the
+            // latest of them runs once, flagged past due.
+            var latest = time.GetUtcNow();
+            var missed = schedule.GetOccurrences(occurrence, latest, TimeZoneInfo.Utc, fromInclusive: false, toInclusive: true).LastOrDefault();
+            await RunOnceAsync(isPastDue: missed != default, stoppingToken).ConfigureAwait(false);
+            due = schedule.GetNextOccurrence(missed != default ? missed : occurrence, TimeZoneInfo.Utc);
         }
     }
 
-    private async Task RunOnceAsync(CancellationToken stoppingToken)
+    private async Task RunOnceAsync(bool isPastDue, CancellationToken stoppingToken)
     {
         using var scope = services.CreateScope();
         try
         {
             await FunctionInvoker.InvokeAsync(scope.ServiceProvider, function.Type, function.Method,
-                p => p.ParameterType == typeof(TimerInfo) ? new TimerInfo() : stoppingToken).ConfigureAwait(false);
+                p => p.ParameterType == typeof(TimerInfo) ? new TimerInfo { IsPastDue = isPastDue } : stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

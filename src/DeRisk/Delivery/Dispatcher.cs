@@ -26,7 +26,20 @@ public sealed class Dispatcher(
         int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
         foreach (var message in messages)
         {
-            switch (await HandleAsync(message, settings, cancellationToken).ConfigureAwait(false))
+            Outcome outcome;
+            try
+            {
+                outcome = await HandleAsync(message, settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MessageLockLostException)
+            {
+                // The lock ran out while this message was handled. What was recorded stands; the redelivery
+                // finds the delivery record and settles accordingly.
+                DeliveryLog.LockLost(logger, message.MessageId);
+                continue;
+            }
+
+            switch (outcome)
             {
                 case Outcome.Sent: sent++; break;
                 case Outcome.Duplicate: duplicates++; break;
@@ -50,8 +63,8 @@ public sealed class Dispatcher(
             return Outcome.DeadLettered;
         }
 
-        var subscriber = await subscribers.GetAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
-        if (subscriber is null || !subscriber.Subscriber.SmsEnabled)
+        var subscriber = await subscribers.GetProfileAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
+        if (subscriber is null || !subscriber.SmsEnabled)
         {
             var reason = subscriber is null ? "subscriber no longer exists" : "SMS is off for this subscriber";
             await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Suppressed, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -73,7 +86,7 @@ public sealed class Dispatcher(
         }
 
         var held = ((ClaimResult.Claimed)claim).Claim;
-        var phone = subscriber.Subscriber.Phone;
+        var phone = subscriber.Phone;
         var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.Id), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         switch (result)
@@ -135,6 +148,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Notification {NotificationId} suppressed: {Reason}")]
     public static partial void Suppressed(ILogger logger, string notificationId, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The lock on message {MessageId} was lost before it was settled; its redelivery will settle it")]
+    public static partial void LockLost(ILogger logger, string messageId);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
     public static partial void ProviderRejected(ILogger logger, string notificationId, int status, int code, bool permanent);

@@ -62,6 +62,13 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return true;
     }
 
+    /// <summary>The subscriber's profile alone: one point read.</summary>
+    public async Task<Subscriber?> GetProfileAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(ShardOf(subscriberId), subscriberId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? ToSubscriber(row.Value!) : null;
+    }
+
     public async Task<SubscriberWithRules?> GetAsync(string subscriberId, CancellationToken cancellationToken)
     {
         var shard = ShardOf(subscriberId);
@@ -92,7 +99,7 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
                     yield return new SubscriberWithRules(current, rules);
                 }
 
-                current = new Subscriber(row.RowKey, row.GetString("Phone"), row.GetBoolean("SmsEnabled") ?? false, row.GetDateTimeOffset("CreatedAt") ?? default);
+                current = ToSubscriber(row);
                 rules = [];
             }
             else if (current is not null && row.RowKey.AsSpan(0, split).SequenceEqual(current.Id))
@@ -108,6 +115,9 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
             yield return new SubscriberWithRules(current, rules);
         }
     }
+
+    private static Subscriber ToSubscriber(TableEntity row) =>
+        new(row.RowKey, row.GetString("Phone"), row.GetBoolean("SmsEnabled") ?? false, row.GetDateTimeOffset("CreatedAt") ?? default);
 
     private static string KindOf(RuleSpec spec) => spec switch
     {
