@@ -12,8 +12,8 @@ internal sealed partial class DemoSeeder(SubscriberStore store, IOptions<DemoOpt
     public static readonly IReadOnlyList<(string Id, RuleSpec Rule)> Rules =
     [
         ("de0000000000000000000000000000a1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")),
-        ("de0000000000000000000000000000a2", new PriceChangeRule("UST", ChangeDirection.Drop, 10, "24h")),
-        ("de0000000000000000000000000000a3", new PriceChangeRule("LUNA", ChangeDirection.Drop, 50, "24h")),
+        ("de0000000000000000000000000000a2", new DepegRule("UST", 3)),
+        ("de0000000000000000000000000000a3", new AllOfRule([new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)])),
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -1,35 +1,103 @@
 using System.Globalization;
+using DeRisk.Market;
 using DeRisk.Rules;
 
 namespace DeRisk.Alerts;
 
 /// <summary>
-/// Renders what a subscriber reads. SMS text stays within one GSM-7 segment (160 characters, no emoji or curly
-/// quotes) and ends with how to stop.
+/// Renders what a subscriber reads, from the rule and the tick's market view. SMS text stays within one GSM-7
+/// segment (160 characters, no emoji or curly quotes), says what fired against the limit, suggests the action, and
+/// ends with how to stop.
 /// </summary>
 public static class AlertMessageRenderer
 {
     public const int SmsSegmentLength = 160;
     public const string StopFooter = "Reply STOP to end.";
 
-    public static string Sms(RuleSpec rule, Verdict verdict, double? currentValue) => rule switch
+    public static string Sms(RuleSpec rule, MarketView market)
     {
-        PriceChangeRule r => string.Create(CultureInfo.InvariantCulture,
-            $"DeRisk: {r.Asset} {Signed(verdict.Observed)}% in {r.Window} (your limit {Signed(verdict.Threshold)}%).{Price(currentValue)} Consider moving to stablecoins. {StopFooter}"),
-        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "No SMS text for this rule kind."),
+        var advice = rule.IsCritical
+            ? "Your stablecoin may not hold; consider cash or another stablecoin."
+            : rule is SentimentRule ? "Consider reducing risk." : "Consider moving to stablecoins.";
+        return Fit("DeRisk: ", Phrase(rule, market, detailed: true), Phrase(rule, market, detailed: false), $". {advice} {StopFooter}");
+    }
+
+    public static string AllClear(RuleSpec rule, MarketView market) =>
+        Fit("DeRisk all clear: ", Phrase(rule, market, detailed: true), Phrase(rule, market, detailed: false), $". {StopFooter}");
+
+    /// <summary>The detailed text if it fits one segment, else the short one, else the short one cut to fit.</summary>
+    private static string Fit(string head, string detailed, string brief, string tail)
+    {
+        foreach (var phrase in new[] { detailed, brief })
+        {
+            var text = head + phrase + tail;
+            if (text.Length <= SmsSegmentLength)
+            {
+                return text;
+            }
+        }
+
+        var room = SmsSegmentLength - head.Length - tail.Length - 3;
+        return head + brief[..Math.Max(0, room)] + "..." + tail;
+    }
+
+    private static string Phrase(RuleSpec rule, MarketView market, bool detailed) => rule switch
+    {
+        PriceChangeRule r => PriceChange(r, market, detailed),
+        PriceLevelRule r => PriceLevel(r, market),
+        SentimentRule r => Sentiment(r, market),
+        DepegRule r => Depeg(r, market, detailed),
+        AllOfRule r => string.Join(" and ", r.Rules.Select(c => Phrase(c, market, detailed))),
+        AnyOfRule r => string.Join(" and ", r.Rules.Where(c => RuleEvaluator.Evaluate(c, market).Kind == VerdictKind.Met).DefaultIfEmpty(r.Rules[0]).Select(c => Phrase(c, market, detailed))),
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "No text for this rule kind."),
     };
+
+    private static string PriceChange(PriceChangeRule rule, MarketView market, bool detailed)
+    {
+        var change = market.Change(rule.Asset, rule.WindowSpan);
+        var limit = rule.Direction == ChangeDirection.Drop ? -rule.Percent : rule.Percent;
+        var observed = change.HasData ? Signed(change.Percent) + "%" : "no data";
+        var price = detailed && change.HasData ? ", now " + Usd(change.Current) : "";
+        return Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%){price}");
+    }
+
+    private static string PriceLevel(PriceLevelRule rule, MarketView market)
+    {
+        var price = market.TryGetCurrent(rule.Asset, out var current) ? Usd(current.Value) : "no data";
+        return Invariant($"{rule.Asset} {price} ({(rule.When == Comparison.Below ? "below" : "above")} your {Usd(rule.Level)})");
+    }
+
+    private static string Sentiment(SentimentRule rule, MarketView market)
+    {
+        var index = market.TryGetCurrent(Assets.FearAndGreed, out var current) ? current.Value.ToString("0", CultureInfo.InvariantCulture) : "no data";
+        return Invariant($"Fear & Greed {index} (your limit {(rule.When == Comparison.AtOrBelow ? "<=" : ">=")} {rule.Value})");
+    }
+
+    private static string Depeg(DepegRule rule, MarketView market, bool detailed)
+    {
+        if (!market.TryGetCurrent(rule.Asset, out var current))
+        {
+            return $"{rule.Asset} no data";
+        }
+
+        var off = Math.Abs(current.Value - 1) * 100;
+        return detailed
+            ? Invariant($"{rule.Asset} at {Usd(current.Value)}, {off:0.0#}% off its $1 peg (your limit {rule.Percent:0.##}%)")
+            : Invariant($"{rule.Asset} {off:0.0#}% off peg");
+    }
 
     private static string Signed(double value) =>
         value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 
-    private static string Price(double? value) => value switch
+    private static string Usd(double value) => value switch
     {
-        null => "",
-        >= 100 => " Now $" + value.Value.ToString("#,##0", CultureInfo.InvariantCulture) + ".",
-        >= 1 => " Now $" + value.Value.ToString("0.00", CultureInfo.InvariantCulture) + ".",
-        > 0 => " Now $" + value.Value.ToString("F" + Math.Max(4, 3 - (int)Math.Floor(Math.Log10(value.Value))).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + ".",
-        _ => "",
+        >= 100 => "$" + value.ToString("#,##0", CultureInfo.InvariantCulture),
+        >= 1 => "$" + value.ToString("0.00", CultureInfo.InvariantCulture),
+        > 0 => "$" + value.ToString("F" + Math.Max(4, 3 - (int)Math.Floor(Math.Log10(value))).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+        _ => "$0",
     };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private const string Gsm7Basic =
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";

@@ -8,37 +8,94 @@ namespace DeRisk.Alerts;
 public enum AlertStatus
 {
     Ok,
+    Pending,
     Firing,
 }
 
-/// <summary>The lifecycle state of one (subscriber, rule). Episode counts firings; it names the notification.</summary>
-public sealed record AlertState(string SubscriberId, string RuleId, AlertStatus Status, int Episode, DateTimeOffset ChangedAt, double? Observed, ETag? ETag = null)
+/// <summary>
+/// The lifecycle state of one (subscriber, rule). Episode counts firings and names the notification; Repeats counts
+/// the repeat notifications of the current episode.
+/// </summary>
+public sealed record AlertState(
+    string SubscriberId,
+    string RuleId,
+    AlertStatus Status,
+    int Episode,
+    DateTimeOffset ChangedAt,
+    double? Observed,
+    ETag? ETag = null,
+    DateTimeOffset? PendingSince = null,
+    DateTimeOffset? LastNotifiedAt = null,
+    int Repeats = 0)
 {
     public static AlertState Initial(string subscriberId, string ruleId) => new(subscriberId, ruleId, AlertStatus.Ok, 0, default, null);
 }
 
-/// <summary>A change of state the evaluator must write (and, for Fire, notify).</summary>
+/// <summary>A change of state the evaluator must write; Fire, Repeat and (with all-clear) Resolve also notify.</summary>
 public abstract record Transition
 {
     public sealed record None : Transition;
 
+    /// <summary>The condition began to hold; it must hold for the rule's hold time before firing.</summary>
+    public sealed record Pend(AlertState Next) : Transition;
+
+    /// <summary>A pending condition stopped holding before its hold time: back to ok, nothing sent.</summary>
+    public sealed record Cancel(AlertState Next) : Transition;
+
     public sealed record Fire(AlertState Next) : Transition;
 
-    public sealed record Resolve(AlertState Next) : Transition;
+    /// <summary>Still firing after the repeat interval: notify again.</summary>
+    public sealed record Repeat(AlertState Next) : Transition;
+
+    public sealed record Resolve(AlertState Next, bool AllClear) : Transition;
 }
 
 /// <summary>
-/// ok -> firing when the condition is met; firing -> ok when it clears. No data changes nothing: a missing or stale
-/// value never fires an alert and never resolves one.
+/// ok -> pending -> firing -> ok, as Prometheus Alertmanager and Grafana do it. A met condition fires once it has
+/// held for the rule's hold time; a firing alert notifies again only after its repeat interval; it resolves only when
+/// the verdict says the condition has cleared by the rule's hysteresis margin. No data changes nothing: a missing or
+/// stale value never fires, never resolves, and neither starts nor cancels a hold.
 /// </summary>
 public static class AlertLifecycle
 {
-    public static Transition Next(AlertState current, Verdict verdict, DateTimeOffset now) => (current.Status, verdict.Kind) switch
+    public static Transition Next(AlertState current, RuleSpec rule, Verdict verdict, DateTimeOffset now)
     {
-        (AlertStatus.Ok, VerdictKind.Met) => new Transition.Fire(current with { Status = AlertStatus.Firing, Episode = current.Episode + 1, ChangedAt = now, Observed = verdict.Observed }),
-        (AlertStatus.Firing, VerdictKind.Clear) => new Transition.Resolve(current with { Status = AlertStatus.Ok, ChangedAt = now, Observed = verdict.Observed }),
-        _ => new Transition.None(),
-    };
+        if (verdict.Kind == VerdictKind.NoData)
+        {
+            return new Transition.None();
+        }
+
+        var met = verdict.Kind == VerdictKind.Met;
+        switch (current.Status)
+        {
+            case AlertStatus.Ok when met && rule.HoldFor <= TimeSpan.Zero:
+                return Fire(current, verdict, now);
+            case AlertStatus.Ok when met:
+                return new Transition.Pend(current with { Status = AlertStatus.Pending, PendingSince = now, ChangedAt = now, Observed = verdict.Observed });
+            case AlertStatus.Pending when met && now - (current.PendingSince ?? now) >= rule.HoldFor:
+                return Fire(current, verdict, now);
+            case AlertStatus.Pending when !met:
+                return new Transition.Cancel(current with { Status = AlertStatus.Ok, PendingSince = null, ChangedAt = now, Observed = verdict.Observed });
+            case AlertStatus.Firing when met && rule.RepeatInterval is { } repeat && now - (current.LastNotifiedAt ?? current.ChangedAt) >= repeat:
+                return new Transition.Repeat(current with { LastNotifiedAt = now, Repeats = current.Repeats + 1, Observed = verdict.Observed });
+            case AlertStatus.Firing when !met && verdict.Recovered:
+                return new Transition.Resolve(current with { Status = AlertStatus.Ok, ChangedAt = now, Observed = verdict.Observed, PendingSince = null }, rule.AllClear);
+            default:
+                return new Transition.None();
+        }
+    }
+
+    private static Transition.Fire Fire(AlertState current, Verdict verdict, DateTimeOffset now) =>
+        new(current with
+        {
+            Status = AlertStatus.Firing,
+            Episode = current.Episode + 1,
+            ChangedAt = now,
+            PendingSince = null,
+            LastNotifiedAt = now,
+            Repeats = 0,
+            Observed = verdict.Observed,
+        });
 }
 
 /// <summary>Alert states: partition = shard, row = "{subscriberId}|{ruleId}"; written on transitions only, with ETags.</summary>
@@ -63,7 +120,10 @@ public sealed class AlertStateStore(DeRiskTables tables)
                 row.GetInt32("Episode") ?? 0,
                 row.GetDateTimeOffset("ChangedAt") ?? default,
                 row.GetDouble("Observed"),
-                row.ETag);
+                row.ETag,
+                row.GetDateTimeOffset("PendingSince"),
+                row.GetDateTimeOffset("LastNotifiedAt"),
+                row.GetInt32("Repeats") ?? 0);
         }
 
         return states;
@@ -80,6 +140,9 @@ public sealed class AlertStateStore(DeRiskTables tables)
             ["Episode"] = next.Episode,
             ["ChangedAt"] = next.ChangedAt,
             ["Observed"] = next.Observed,
+            ["PendingSince"] = next.PendingSince,
+            ["LastNotifiedAt"] = next.LastNotifiedAt,
+            ["Repeats"] = next.Repeats,
         };
         try
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DeRisk.Delivery;
 using DeRisk.Market;
 using DeRisk.Rules;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Alerts;
 
-public sealed record EvaluationResult(int Subscribers, int Rules, int Met, int NoData, int Fired, int Resolved, int Conflicts);
+public sealed record EvaluationResult(int Subscribers, int Rules, int Met, int NoData, int Fired, int Repeated, int Resolved, int Conflicts);
 
 /// <summary>
 /// Evaluates every subscriber's rules against the tick's market view, shard by shard. For a rule that starts
@@ -21,7 +22,7 @@ public sealed class Evaluator(
 {
     public async Task<EvaluationResult> EvaluateAsync(MarketView market, CancellationToken cancellationToken)
     {
-        int subscriberCount = 0, ruleCount = 0, met = 0, noData = 0, fired = 0, resolved = 0, conflicts = 0;
+        int subscriberCount = 0, ruleCount = 0, met = 0, noData = 0, fired = 0, repeated = 0, resolved = 0, conflicts = 0;
         foreach (var shard in subscribers.Shards)
         {
             Dictionary<string, AlertState>? shardStates = null;
@@ -50,47 +51,55 @@ public sealed class Evaluator(
 
                     var current = shardStates.GetValueOrDefault(AlertStateStore.Key(entry.Subscriber.Id, rule.Id))
                         ?? AlertState.Initial(entry.Subscriber.Id, rule.Id);
-                    switch (AlertLifecycle.Next(current, verdict, market.Now))
+                    var transition = AlertLifecycle.Next(current, rule.Spec, verdict, market.Now);
+                    var (next, notificationId, text) = transition switch
                     {
-                        case Transition.Fire fire:
-                            var text = AlertMessageRenderer.Sms(rule.Spec, verdict, CurrentValue(rule.Spec, market));
-                            var notification = new Notification(
-                                Notification.IdFor(entry.Subscriber.Id, rule.Id, fire.Next.Episode),
-                                entry.Subscriber.Id, rule.Id, fire.Next.Episode, Notification.SmsChannel, text, market.Now);
-                            await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), cancellationToken).ConfigureAwait(false);
-                            if (await states.TryWriteAsync(shard, fire.Next, cancellationToken).ConfigureAwait(false))
-                            {
-                                fired++;
-                                AlertLog.Fired(logger, entry.Subscriber.Id, rule.Id, fire.Next.Episode, verdict.Observed, verdict.Threshold);
-                            }
-                            else
-                            {
-                                conflicts++;
-                            }
+                        Transition.Fire t => (t.Next, Notification.IdFor(entry.Subscriber.Id, rule.Id, t.Next.Episode), AlertMessageRenderer.Sms(rule.Spec, market)),
+                        Transition.Repeat t => (t.Next, Notification.IdFor(entry.Subscriber.Id, rule.Id, t.Next.Episode) + "-r" + t.Next.Repeats.ToString(CultureInfo.InvariantCulture), AlertMessageRenderer.Sms(rule.Spec, market)),
+                        Transition.Resolve { AllClear: true } t => (t.Next, Notification.IdFor(entry.Subscriber.Id, rule.Id, t.Next.Episode) + "-clear", AlertMessageRenderer.AllClear(rule.Spec, market)),
+                        Transition.Resolve t => (t.Next, null, null),
+                        Transition.Pend t => (t.Next, null, null),
+                        Transition.Cancel t => (t.Next, null, null),
+                        _ => ((AlertState?)null, (string?)null, (string?)null),
+                    };
+                    if (next is null)
+                    {
+                        continue;
+                    }
 
+                    // Queue first, then write the state: a crash in between re-queues the same id next tick.
+                    if (notificationId is not null)
+                    {
+                        var notification = new Notification(notificationId, entry.Subscriber.Id, rule.Id, next.Episode, Notification.SmsChannel, text!, market.Now);
+                        await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!await states.TryWriteAsync(shard, next, cancellationToken).ConfigureAwait(false))
+                    {
+                        conflicts++;
+                        continue;
+                    }
+
+                    switch (transition)
+                    {
+                        case Transition.Fire:
+                            fired++;
+                            AlertLog.Fired(logger, entry.Subscriber.Id, rule.Id, next.Episode, verdict.Observed, verdict.Threshold);
                             break;
-                        case Transition.Resolve resolve:
-                            if (await states.TryWriteAsync(shard, resolve.Next, cancellationToken).ConfigureAwait(false))
-                            {
-                                resolved++;
-                                AlertLog.Resolved(logger, entry.Subscriber.Id, rule.Id, resolve.Next.Episode);
-                            }
-                            else
-                            {
-                                conflicts++;
-                            }
-
+                        case Transition.Repeat:
+                            repeated++;
+                            break;
+                        case Transition.Resolve:
+                            resolved++;
+                            AlertLog.Resolved(logger, entry.Subscriber.Id, rule.Id, next.Episode);
                             break;
                     }
                 }
             }
         }
 
-        return new EvaluationResult(subscriberCount, ruleCount, met, noData, fired, resolved, conflicts);
+        return new EvaluationResult(subscriberCount, ruleCount, met, noData, fired, repeated, resolved, conflicts);
     }
-
-    private static double? CurrentValue(RuleSpec rule, MarketView market) =>
-        rule.Symbols.Count == 1 && market.TryGetCurrent(rule.Symbols[0], out var current) ? current.Value : null;
 }
 
 internal static partial class AlertLog

@@ -44,6 +44,10 @@ public sealed class MarketView
         return false;
     }
 
+    /// <summary>Why the asset has no usable value in this snapshot ("BTC price is stale").</summary>
+    public string DescribeUnusable(string asset) =>
+        $"{asset} {(asset == Assets.FearAndGreed ? "index" : "price")} is {_snapshot.Get(asset).Status.ToString().ToLowerInvariant()}";
+
     /// <summary>
     /// Percent change from the newest value at or before (current as-of - window) to the current value. The
     /// reference must itself be no older than the window plus the asset's staleness limit, or there is no data.
@@ -64,8 +68,7 @@ public sealed class MarketView
     {
         if (!TryGetCurrent(asset, out var current))
         {
-            var status = _snapshot.Get(asset).Status;
-            return WindowChange.NoData($"{asset} price is {status.ToString().ToLowerInvariant()}");
+            return WindowChange.NoData(DescribeUnusable(asset));
         }
 
         var target = current.AsOf - window;

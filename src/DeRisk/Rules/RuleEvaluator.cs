@@ -14,22 +14,46 @@ public enum VerdictKind
     NoData,
 }
 
-/// <summary>A rule's verdict on one tick: the observed value against the threshold, or why there was no data.</summary>
-public readonly record struct Verdict(VerdictKind Kind, double Observed, double Threshold, string? NoDataReason)
+/// <summary>
+/// A rule's verdict on one tick: the observed value against the threshold, or why there was no data.
+/// <see cref="Recovered"/> says the condition has cleared by the rule's hysteresis margin: only then may a firing
+/// alert resolve, so a value oscillating around the threshold gives one episode, not many.
+/// </summary>
+public readonly record struct Verdict(VerdictKind Kind, double Observed, double Threshold, bool Recovered, string? NoDataReason)
 {
-    public static Verdict NoData(string reason) => new(VerdictKind.NoData, 0, 0, reason);
+    public static Verdict NoData(string reason) => new(VerdictKind.NoData, 0, 0, false, reason);
+
+    public static Verdict Of(bool met, double observed, double threshold, bool recovered) =>
+        new(met ? VerdictKind.Met : VerdictKind.Clear, observed, threshold, !met && recovered, null);
 }
 
-/// <summary>Evaluates rules against a tick's market view. Pure: no I/O, no clock.</summary>
+/// <summary>Evaluates rules against a tick's market view. Pure: no I/O, no clock, no allocation on the leaf paths.</summary>
 public static class RuleEvaluator
 {
+    /// <summary>A drop or rise rule resolves once the move is back under this share of its threshold.</summary>
+    public const double ChangeRecovery = 0.75;
+
+    /// <summary>A price level rule resolves once the price is this far back on the other side of the level.</summary>
+    public const double LevelRecovery = 0.01;
+
+    /// <summary>A sentiment rule resolves once the index is this many points back on the other side.</summary>
+    public const int SentimentRecovery = 5;
+
+    /// <summary>A depeg rule resolves once the price is back within this share of its threshold.</summary>
+    public const double DepegRecovery = 0.5;
+
     public static Verdict Evaluate(RuleSpec rule, MarketView market) => rule switch
     {
-        PriceChangeRule r => EvaluatePriceChange(r, market),
+        PriceChangeRule r => PriceChange(r, market),
+        PriceLevelRule r => PriceLevel(r, market),
+        SentimentRule r => Sentiment(r, market),
+        DepegRule r => Depeg(r, market),
+        AllOfRule r => AllOf(r, market),
+        AnyOfRule r => AnyOf(r, market),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "Unknown rule type."),
     };
 
-    private static Verdict EvaluatePriceChange(PriceChangeRule rule, MarketView market)
+    private static Verdict PriceChange(PriceChangeRule rule, MarketView market)
     {
         var change = market.Change(rule.Asset, rule.WindowSpan);
         if (!change.HasData)
@@ -37,8 +61,101 @@ public static class RuleEvaluator
             return Verdict.NoData(change.NoDataReason!);
         }
 
-        var threshold = rule.Direction == ChangeDirection.Drop ? -rule.Percent : rule.Percent;
-        var met = rule.Direction == ChangeDirection.Drop ? change.Percent <= threshold : change.Percent >= threshold;
-        return new Verdict(met ? VerdictKind.Met : VerdictKind.Clear, change.Percent, threshold, null);
+        return rule.Direction == ChangeDirection.Drop
+            ? Verdict.Of(change.Percent <= -rule.Percent, change.Percent, -rule.Percent, change.Percent > -rule.Percent * ChangeRecovery)
+            : Verdict.Of(change.Percent >= rule.Percent, change.Percent, rule.Percent, change.Percent < rule.Percent * ChangeRecovery);
+    }
+
+    private static Verdict PriceLevel(PriceLevelRule rule, MarketView market)
+    {
+        if (!market.TryGetCurrent(rule.Asset, out var current))
+        {
+            return Verdict.NoData(market.DescribeUnusable(rule.Asset));
+        }
+
+        var price = current.Value;
+        return rule.When == Comparison.Below
+            ? Verdict.Of(price < rule.Level, price, rule.Level, price >= rule.Level * (1 + LevelRecovery))
+            : Verdict.Of(price > rule.Level, price, rule.Level, price <= rule.Level * (1 - LevelRecovery));
+    }
+
+    private static Verdict Sentiment(SentimentRule rule, MarketView market)
+    {
+        if (!market.TryGetCurrent(Assets.FearAndGreed, out var current))
+        {
+            return Verdict.NoData(market.DescribeUnusable(Assets.FearAndGreed));
+        }
+
+        var index = current.Value;
+        return rule.When == Comparison.AtOrBelow
+            ? Verdict.Of(index <= rule.Value, index, rule.Value, index >= rule.Value + SentimentRecovery)
+            : Verdict.Of(index >= rule.Value, index, rule.Value, index <= rule.Value - SentimentRecovery);
+    }
+
+    private static Verdict Depeg(DepegRule rule, MarketView market)
+    {
+        if (!market.TryGetCurrent(rule.Asset, out var current))
+        {
+            return Verdict.NoData(market.DescribeUnusable(rule.Asset));
+        }
+
+        var offPeg = Math.Abs(current.Value - 1) * 100;
+        return Verdict.Of(offPeg > rule.Percent, offPeg, rule.Percent, offPeg <= rule.Percent * DepegRecovery);
+    }
+
+    /// <summary>
+    /// Met when every child is met; clear as soon as one child is clear (whatever the others say); otherwise no
+    /// data. Recovered when any child has recovered.
+    /// </summary>
+    private static Verdict AllOf(AllOfRule rule, MarketView market)
+    {
+        bool anyClear = false, anyRecovered = false;
+        string? noData = null;
+        foreach (var child in rule.Rules)
+        {
+            var verdict = Evaluate(child, market);
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Clear:
+                    anyClear = true;
+                    anyRecovered |= verdict.Recovered;
+                    break;
+                case VerdictKind.NoData:
+                    noData ??= verdict.NoDataReason;
+                    break;
+            }
+        }
+
+        return anyClear ? new Verdict(VerdictKind.Clear, 0, 0, anyRecovered, null)
+            : noData is not null ? Verdict.NoData(noData)
+            : new Verdict(VerdictKind.Met, 0, 0, false, null);
+    }
+
+    /// <summary>
+    /// Met as soon as one child is met; clear when every child is clear; otherwise no data. Recovered when every
+    /// child has recovered.
+    /// </summary>
+    private static Verdict AnyOf(AnyOfRule rule, MarketView market)
+    {
+        bool allRecovered = true;
+        string? noData = null;
+        foreach (var child in rule.Rules)
+        {
+            var verdict = Evaluate(child, market);
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Met:
+                    return new Verdict(VerdictKind.Met, 0, 0, false, null);
+                case VerdictKind.NoData:
+                    noData ??= verdict.NoDataReason;
+                    allRecovered = false;
+                    break;
+                default:
+                    allRecovered &= verdict.Recovered;
+                    break;
+            }
+        }
+
+        return noData is not null ? Verdict.NoData(noData) : new Verdict(VerdictKind.Clear, 0, 0, allRecovered, null);
     }
 }

@@ -5,127 +5,211 @@ using DeRisk.Market;
 namespace DeRisk.Rules;
 
 /// <summary>
-/// Reads a rule from JSON and checks it field by field, so a client learns every mistake at once, named by field.
-/// Unknown fields are errors: a misspelt "percnt" must not silently become a rule without a threshold.
+/// Reads a rule from JSON and checks it field by field, so a client learns every mistake at once, each named by its
+/// path ("percent", "rules[1].value"). Unknown fields are errors: a misspelt "percnt" must not silently become a
+/// rule without a threshold.
 /// </summary>
 public sealed class RuleParser(Func<string, bool> isTrackedAsset)
 {
+    public const int MaxDepth = 3;
+    public const int MaxChildren = 8;
+
+    private static readonly string[] Kinds = [PriceChangeRule.Kind, PriceLevelRule.Kind, SentimentRule.Kind, DepegRule.Kind, AllOfRule.Kind, AnyOfRule.Kind];
+    private static readonly string[] LifecycleFields = ["for", "repeatEvery", "allClear"];
+    private static readonly TimeSpan MaxHold = TimeSpan.FromDays(7);
+    private static readonly TimeSpan MinRepeat = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan MaxRepeat = TimeSpan.FromDays(30);
+
     public RuleParseResult Parse(JsonElement json)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var rule = ParseRule(json, "", 1, errors);
+        return errors.Count > 0 || rule is null ? RuleParseResult.Invalid(errors) : RuleParseResult.Valid(rule);
+    }
+
+    private RuleSpec? ParseRule(JsonElement json, string path, int depth, Dictionary<string, List<string>> errors)
+    {
         if (json.ValueKind != JsonValueKind.Object)
         {
-            Add(errors, "$", "A rule must be a JSON object.");
-            return RuleParseResult.Invalid(errors);
+            Add(errors, path.Length == 0 ? "$" : path, "A rule must be a JSON object.");
+            return null;
         }
 
+        var f = new Fields(json, path, errors);
         if (!json.TryGetProperty("kind", out var kindElement) || kindElement.ValueKind != JsonValueKind.String)
         {
-            Add(errors, "kind", $"Required: one of {PriceChangeRule.Kind}.");
-            return RuleParseResult.Invalid(errors);
+            f.Error("kind", $"Required: one of {string.Join(", ", Kinds)}.");
+            return null;
         }
 
-        return kindElement.GetString() switch
+        var kind = kindElement.GetString();
+        string[] own = kind switch
         {
-            PriceChangeRule.Kind => ParsePriceChange(json, errors),
-            var other => Unknown(other, errors),
+            PriceChangeRule.Kind => ["asset", "direction", "percent", "window"],
+            PriceLevelRule.Kind => ["asset", "when", "level"],
+            SentimentRule.Kind => ["when", "value"],
+            DepegRule.Kind => ["asset", "percent"],
+            AllOfRule.Kind or AnyOfRule.Kind => ["rules"],
+            _ => [],
         };
-    }
-
-    private static RuleParseResult Unknown(string? kind, Dictionary<string, List<string>> errors)
-    {
-        Add(errors, "kind", $"Unknown rule kind '{Shorten(kind)}'; expected one of {PriceChangeRule.Kind}.");
-        return RuleParseResult.Invalid(errors);
-    }
-
-    private RuleParseResult ParsePriceChange(JsonElement json, Dictionary<string, List<string>> errors)
-    {
-        RejectUnknown(json, errors, "kind", "asset", "direction", "percent", "window");
-
-        var asset = ReadString(json, "asset", errors)?.ToUpperInvariant();
-        if (asset is not null && (asset == Assets.FearAndGreed || !isTrackedAsset(asset)))
+        if (own.Length == 0)
         {
-            Add(errors, "asset", $"'{Shorten(asset)}' is not a tracked asset.");
+            f.Error("kind", $"Unknown rule kind '{Shorten(kind)}'; expected one of {string.Join(", ", Kinds)}.");
+            return null;
         }
 
-        ChangeDirection? direction = ReadString(json, "direction", errors) switch
+        var topLevel = depth == 1;
+        foreach (var property in json.EnumerateObject())
+        {
+            if (property.Name == "kind" || own.Contains(property.Name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            if (LifecycleFields.Contains(property.Name, StringComparer.Ordinal))
+            {
+                if (!topLevel)
+                {
+                    f.Error(property.Name, "Only the top-level rule takes lifecycle fields.");
+                }
+
+                continue;
+            }
+
+            f.Error(Shorten(property.Name), "Unknown field.");
+        }
+
+        RuleSpec? rule = kind switch
+        {
+            PriceChangeRule.Kind => ParsePriceChange(f),
+            PriceLevelRule.Kind => ParsePriceLevel(f),
+            SentimentRule.Kind => ParseSentiment(f),
+            DepegRule.Kind => ParseDepeg(f),
+            AllOfRule.Kind => ParseChildren(f, json, path, depth, errors) is { } all ? new AllOfRule(all) : null,
+            _ => ParseChildren(f, json, path, depth, errors) is { } any ? new AnyOfRule(any) : null,
+        };
+
+        if (!topLevel || rule is null)
+        {
+            return rule;
+        }
+
+        var hold = f.OptionalDuration("for", TimeSpan.Zero, MaxHold);
+        var repeat = f.OptionalDuration("repeatEvery", MinRepeat, MaxRepeat);
+        var allClear = f.OptionalBool("allClear");
+        return rule with { For = hold, RepeatEvery = repeat, AllClear = allClear };
+    }
+
+    private PriceChangeRule? ParsePriceChange(Fields f)
+    {
+        var asset = Asset(f, "asset");
+        ChangeDirection? direction = f.String("direction") switch
         {
             null => null,
             "drop" => ChangeDirection.Drop,
             "rise" => ChangeDirection.Rise,
-            var other => Error<ChangeDirection>(errors, "direction", $"'{Shorten(other)}' is not 'drop' or 'rise'."),
+            var other => f.Error<ChangeDirection>("direction", $"'{Shorten(other)}' is not 'drop' or 'rise'."),
         };
-
-        var percent = ReadNumber(json, "percent", errors);
-        if (percent is not null)
-        {
-            var max = direction == ChangeDirection.Drop ? 100 : 10_000;
-            if (percent <= 0 || percent > max)
-            {
-                Add(errors, "percent", string.Create(CultureInfo.InvariantCulture, $"Must be greater than 0 and at most {max}."));
-            }
-        }
-
-        var window = ReadString(json, "window", errors);
+        var percent = f.Number("percent", 0, direction == ChangeDirection.Drop ? 100 : 10_000);
+        var window = f.String("window");
         if (window is not null && RuleWindows.Parse(window) is null)
         {
-            Add(errors, "window", $"'{Shorten(window)}' is not one of {string.Join(", ", RuleWindows.All.Keys)}.");
+            f.Error("window", $"'{Shorten(window)}' is not one of {string.Join(", ", RuleWindows.All.Keys)}.");
+            window = null;
         }
 
-        return errors.Count > 0
-            ? RuleParseResult.Invalid(errors)
-            : RuleParseResult.Valid(new PriceChangeRule(asset!, direction!.Value, percent!.Value, window!));
+        return asset is null || direction is null || percent is null || window is null
+            ? null
+            : new PriceChangeRule(asset, direction.Value, percent.Value, window);
     }
 
-    private static void RejectUnknown(JsonElement json, Dictionary<string, List<string>> errors, params string[] known)
+    private PriceLevelRule? ParsePriceLevel(Fields f)
     {
-        foreach (var property in json.EnumerateObject())
+        var asset = Asset(f, "asset");
+        var when = Compare(f, "when", Comparison.Below, Comparison.Above);
+        var level = f.Number("level", 0, 1_000_000_000);
+        return asset is null || when is null || level is null ? null : new PriceLevelRule(asset, when.Value, level.Value);
+    }
+
+    private static SentimentRule? ParseSentiment(Fields f)
+    {
+        var when = Compare(f, "when", Comparison.AtOrBelow, Comparison.AtOrAbove);
+        var value = f.Number("value", -1, 100, integer: true);
+        return when is null || value is null ? null : new SentimentRule(when.Value, (int)value.Value);
+    }
+
+    private DepegRule? ParseDepeg(Fields f)
+    {
+        var asset = Asset(f, "asset");
+        var percent = f.Number("percent", 0, 50);
+        return asset is null || percent is null ? null : new DepegRule(asset, percent.Value);
+    }
+
+    private List<RuleSpec>? ParseChildren(Fields f, JsonElement json, string path, int depth, Dictionary<string, List<string>> errors)
+    {
+        if (!json.TryGetProperty("rules", out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            f.Error("rules", $"Required: an array of 2 to {MaxChildren} rules.");
+            return null;
+        }
+
+        if (array.GetArrayLength() is < 2 or > MaxChildren)
+        {
+            f.Error("rules", $"Must hold 2 to {MaxChildren} rules.");
+            return null;
+        }
+
+        if (depth >= MaxDepth)
+        {
+            f.Error("rules", $"Combinations nest at most {MaxDepth} levels deep.");
+            return null;
+        }
+
+        var children = new List<RuleSpec>();
+        var index = 0;
+        foreach (var child in array.EnumerateArray())
+        {
+            var parsed = ParseRule(child, $"{f.Prefix}rules[{index.ToString(CultureInfo.InvariantCulture)}]", depth + 1, errors);
+            if (parsed is not null)
             {
-                Add(errors, Shorten(property.Name), "Unknown field.");
+                children.Add(parsed);
+            }
+
+            index++;
+        }
+
+        return children.Count == index ? children : null;
+    }
+
+    private string? Asset(Fields f, string name)
+    {
+        var asset = f.String(name)?.ToUpperInvariant();
+        if (asset is not null && (asset == Assets.FearAndGreed || !isTrackedAsset(asset)))
+        {
+            f.Error(name, $"'{Shorten(asset)}' is not a tracked asset.");
+            return null;
+        }
+
+        return asset;
+    }
+
+    private static Comparison? Compare(Fields f, string name, Comparison first, Comparison second)
+    {
+        var text = f.String(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var option in new[] { first, second })
+        {
+            if (string.Equals(text, JsonNamingPolicy.CamelCase.ConvertName(option.ToString()), StringComparison.Ordinal))
+            {
+                return option;
             }
         }
-    }
 
-    private static string? ReadString(JsonElement json, string name, Dictionary<string, List<string>> errors)
-    {
-        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            Add(errors, name, "Required.");
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-        {
-            Add(errors, name, "Must be a non-empty string.");
-            return null;
-        }
-
-        return value.GetString()!.Trim();
-    }
-
-    private static double? ReadNumber(JsonElement json, string name, Dictionary<string, List<string>> errors)
-    {
-        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            Add(errors, name, "Required.");
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
-        {
-            Add(errors, name, "Must be a number.");
-            return null;
-        }
-
-        return number;
-    }
-
-    private static T? Error<T>(Dictionary<string, List<string>> errors, string field, string message)
-        where T : struct
-    {
-        Add(errors, field, message);
+        f.Error(name, $"'{Shorten(text)}' is not '{JsonNamingPolicy.CamelCase.ConvertName(first.ToString())}' or '{JsonNamingPolicy.CamelCase.ConvertName(second.ToString())}'.");
         return null;
     }
 
@@ -142,6 +226,99 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
     /// <summary>Echo at most 40 characters of client input in an error.</summary>
     private static string Shorten(string? value) =>
         value is null ? "" : value.Length <= 40 ? value : value[..40] + "…";
+
+    /// <summary>Typed reads of one rule object's fields, each failure recorded under the field's path.</summary>
+    private sealed class Fields(JsonElement json, string path, Dictionary<string, List<string>> errors)
+    {
+        public string Prefix => path.Length == 0 ? "" : path + ".";
+
+        public void Error(string field, string message) => Add(errors, Prefix + field, message);
+
+        public T? Error<T>(string field, string message)
+            where T : struct
+        {
+            Error(field, message);
+            return null;
+        }
+
+        public string? String(string name)
+        {
+            if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                Error(name, "Required.");
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+            {
+                Error(name, "Must be a non-empty string.");
+                return null;
+            }
+
+            return value.GetString()!.Trim();
+        }
+
+        /// <summary>A number in (exclusiveMin, max].</summary>
+        public double? Number(string name, double exclusiveMin, double max, bool integer = false)
+        {
+            if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                Error(name, "Required.");
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number)
+                || (integer && number != Math.Floor(number)))
+            {
+                Error(name, integer ? "Must be a whole number." : "Must be a number.");
+                return null;
+            }
+
+            if (number <= exclusiveMin || number > max)
+            {
+                Error(name, string.Create(CultureInfo.InvariantCulture, $"Must be greater than {exclusiveMin} and at most {max}."));
+                return null;
+            }
+
+            return number;
+        }
+
+        public string? OptionalDuration(string name, TimeSpan min, TimeSpan max)
+        {
+            if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            var span = value.ValueKind == JsonValueKind.String ? Durations.Parse(value.GetString()) : null;
+            if (span is null || span < min || span > max)
+            {
+                Error(name, $"Must be a duration such as \"30m\", \"6h\" or \"1d\", from {Describe(min)} to {Describe(max)}.");
+                return null;
+            }
+
+            return value.GetString();
+        }
+
+        public bool OptionalBool(string name)
+        {
+            if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return false;
+            }
+
+            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                Error(name, "Must be true or false.");
+                return false;
+            }
+
+            return value.GetBoolean();
+        }
+
+        private static string Describe(TimeSpan span) =>
+            span.TotalDays >= 1 ? $"{span.TotalDays:0}d" : span.TotalHours >= 1 ? $"{span.TotalHours:0}h" : $"{span.TotalMinutes:0}m";
+    }
 }
 
 /// <summary>A parsed rule, or the errors per field.</summary>

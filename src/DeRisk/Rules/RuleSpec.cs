@@ -1,15 +1,48 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace DeRisk.Rules;
 
-/// <summary>A subscriber's de-risk rule. One JSON shape for the API, storage and the evaluator, discriminated by "kind".</summary>
+/// <summary>
+/// A subscriber's de-risk rule. One JSON shape for the API, storage and the evaluator, discriminated by "kind".
+/// Every kind also takes the lifecycle fields "for" (how long the condition must hold before it fires),
+/// "repeatEvery" (a firing alert notifies again after this) and "allClear" (say so when it resolves).
+/// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(PriceChangeRule), PriceChangeRule.Kind)]
+[JsonDerivedType(typeof(PriceLevelRule), PriceLevelRule.Kind)]
+[JsonDerivedType(typeof(SentimentRule), SentimentRule.Kind)]
+[JsonDerivedType(typeof(DepegRule), DepegRule.Kind)]
+[JsonDerivedType(typeof(AllOfRule), AllOfRule.Kind)]
+[JsonDerivedType(typeof(AnyOfRule), AnyOfRule.Kind)]
 public abstract record RuleSpec
 {
+    /// <summary>Hold time, e.g. "15m": the condition must hold this long before the alert fires.</summary>
+    [JsonPropertyName("for")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? For { get; init; }
+
+    /// <summary>While firing, notify again after this long, e.g. "6h". Never, when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RepeatEvery { get; init; }
+
+    /// <summary>Send an all-clear message when the alert resolves.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AllClear { get; init; }
+
+    [JsonIgnore]
+    public TimeSpan HoldFor => Durations.Parse(For) ?? TimeSpan.Zero;
+
+    [JsonIgnore]
+    public TimeSpan? RepeatInterval => Durations.Parse(RepeatEvery);
+
     /// <summary>The market symbols the rule reads.</summary>
     [JsonIgnore]
     public abstract IReadOnlyList<string> Symbols { get; }
+
+    /// <summary>Depeg alerts are critical: people de-risk into stablecoins, so a broken one matters most.</summary>
+    [JsonIgnore]
+    public virtual bool IsCritical => false;
 }
 
 public enum ChangeDirection
@@ -18,7 +51,15 @@ public enum ChangeDirection
     Rise,
 }
 
-/// <summary>"ASSET drops (or rises) Percent % or more over Window."</summary>
+public enum Comparison
+{
+    Below,
+    Above,
+    AtOrBelow,
+    AtOrAbove,
+}
+
+/// <summary>"ASSET drops (or rises) Percent % or more over Window." Resolves when the move is back under three quarters of it.</summary>
 public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, double Percent, string Window) : RuleSpec
 {
     public const string Kind = "priceChange";
@@ -28,6 +69,60 @@ public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, do
 
     [JsonIgnore]
     public TimeSpan WindowSpan => RuleWindows.Parse(Window)!.Value;
+}
+
+/// <summary>"ASSET below (or above) Level USD." Resolves when the price is 1 % back on the other side.</summary>
+public sealed record PriceLevelRule(string Asset, Comparison When, double Level) : RuleSpec
+{
+    public const string Kind = "priceLevel";
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => [Asset];
+}
+
+/// <summary>"Fear &amp; Greed at or below (or at or above) Value." Resolves 5 points back on the other side.</summary>
+public sealed record SentimentRule(Comparison When, int Value) : RuleSpec
+{
+    public const string Kind = "sentiment";
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => [Market.Assets.FearAndGreed];
+}
+
+/// <summary>"Stablecoin ASSET more than Percent % away from 1.00, either side." Resolves within half of it.</summary>
+public sealed record DepegRule(string Asset, double Percent) : RuleSpec
+{
+    public const string Kind = "depeg";
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => [Asset];
+
+    [JsonIgnore]
+    public override bool IsCritical => true;
+}
+
+/// <summary>Met when every child rule is met.</summary>
+public sealed record AllOfRule(IReadOnlyList<RuleSpec> Rules) : RuleSpec
+{
+    public const string Kind = "allOf";
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => Rules.SelectMany(r => r.Symbols).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    [JsonIgnore]
+    public override bool IsCritical => Rules.Any(r => r.IsCritical);
+}
+
+/// <summary>Met when any child rule is met.</summary>
+public sealed record AnyOfRule(IReadOnlyList<RuleSpec> Rules) : RuleSpec
+{
+    public const string Kind = "anyOf";
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => Rules.SelectMany(r => r.Symbols).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    [JsonIgnore]
+    public override bool IsCritical => Rules.Any(r => r.IsCritical);
 }
 
 /// <summary>The windows a windowed rule may use.</summary>
@@ -42,4 +137,26 @@ public static class RuleWindows
 
     public static TimeSpan? Parse(string? name) =>
         name is not null && All.TryGetValue(name, out var span) ? span : null;
+}
+
+/// <summary>Durations as people write them in rules: a whole number and a unit, "90s", "15m", "6h", "2d".</summary>
+public static class Durations
+{
+    public static TimeSpan? Parse(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length < 2
+            || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'd' => TimeSpan.FromDays(amount),
+            _ => null,
+        };
+    }
 }

@@ -122,7 +122,12 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     private static string KindOf(RuleSpec spec) => spec switch
     {
         PriceChangeRule => PriceChangeRule.Kind,
-        _ => spec.GetType().Name,
+        PriceLevelRule => PriceLevelRule.Kind,
+        SentimentRule => SentimentRule.Kind,
+        DepegRule => DepegRule.Kind,
+        AllOfRule => AllOfRule.Kind,
+        AnyOfRule => AnyOfRule.Kind,
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.GetType().Name, "Unknown rule type."),
     };
 }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.LocalHost.Sinks;
+using DeRisk.Rules;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -49,9 +50,10 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         var dispatcher = _host.Services.GetRequiredService<Dispatcher>();
 
         // Expected from the CSV: the tick at day D 00:00:30 sees the close of D-1 against the close of D-2.
-        // An episode starts on the first day of a run of days at or below -10 %.
+        // An episode starts when the change is at or below -10 % and no episode is open; it closes only once the
+        // change is back above -7.5 % (the hysteresis margin).
         var expected = new List<(DateOnly Day, double Change)>();
-        var wasMet = false;
+        var firing = false;
         for (var day = new DateOnly(2022, 5, 1); day <= new DateOnly(2022, 5, 31); day = day.AddDays(1))
         {
             if (day == new DateOnly(2022, 5, 1))
@@ -64,12 +66,16 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
 
             var change = ((History.BtcClose(day.AddDays(-1)) / History.BtcClose(day.AddDays(-2))) - 1) * 100;
             var met = change <= -10;
-            if (met && !wasMet)
+            if (met && !firing)
             {
                 expected.Add((day, change));
+                firing = true;
+            }
+            else if (firing && change > -10 * RuleEvaluator.ChangeRecovery)
+            {
+                firing = false;
             }
 
-            wasMet = met;
             var result = await RunDayAsync(tick, dispatcher, day);
             Assert.Equal(met ? 1 : 0, result.Evaluation.Met);
             Assert.Equal(expected.Count, _sink.Messages.Count);
@@ -81,7 +87,7 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         for (var i = 0; i < expected.Count; i++)
         {
             var percent = expected[i].Change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture);
-            Assert.Contains($"BTC {percent}% in 24h (your limit -10.0%)", messages[i].Body, StringComparison.Ordinal);
+            Assert.Contains($"BTC {percent}% in 24h (your limit -10.0%), now $", messages[i].Body, StringComparison.Ordinal);
             Assert.Equal("+14155550100", messages[i].To);
             Assert.Equal("+15005550006", messages[i].From);
             Assert.True(messages[i].Body.Length <= AlertMessageRenderer.SmsSegmentLength, messages[i].Body);

@@ -7,19 +7,9 @@ namespace DeRisk.Tests.Market;
 /// <summary>The 24 h window and the evaluator on real rows of the shipped history.</summary>
 public sealed class MarketViewTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Limit = Views.PriceLimit;
 
-    private static MarketView ViewAt(DateTimeOffset now)
-    {
-        var data = ReplayDataset.Default;
-        var quotes = new[] { "BTC", "UST", Assets.FearAndGreed }
-            .Select(symbol => MarketPoller.Judge(symbol,
-                data.LatestAtOrBefore(symbol, now) is { } p ? new SourceQuote(symbol, p.Value, p.AsOf, "replay") : null,
-                now, symbol == Assets.FearAndGreed ? TimeSpan.FromHours(26) : Limit))
-            .ToList();
-        var history = data.Symbols.ToDictionary(s => s, s => data.Series(s).Where(p => p.AsOf <= now).ToArray());
-        return new MarketView(new MarketSnapshot(now, quotes), history, _ => Limit);
-    }
+    private static MarketView ViewAt(DateTimeOffset now) => Views.At(now, "BTC", "UST", Assets.FearAndGreed);
 
     [Fact]
     public void Btc_24h_change_on_2022_05_10_is_the_close_of_05_09_against_the_close_of_05_08()

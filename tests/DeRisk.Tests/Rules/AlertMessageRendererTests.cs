@@ -1,23 +1,69 @@
+using System.Globalization;
 using DeRisk.Alerts;
 using DeRisk.Rules;
 using DeRisk.Subscribers;
+using DeRisk.Tests.Infrastructure;
 
 namespace DeRisk.Tests.Rules;
 
 public sealed class AlertMessageRendererTests
 {
-    [Theory]
-    [InlineData("BTC", -11.6145, -10, 30078.27, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Now $30,078. Consider moving to stablecoins. Reply STOP to end.")]
-    [InlineData("UST", -20.37, -10, 0.79336, "DeRisk: UST -20.4% in 24h (your limit -10.0%). Now $0.7934. Consider moving to stablecoins. Reply STOP to end.")]
-    [InlineData("LUNA", -93.86, -50, 1.07503, "DeRisk: LUNA -93.9% in 24h (your limit -50.0%). Now $1.08. Consider moving to stablecoins. Reply STOP to end.")]
-    [InlineData("LUNA", -97.6, -50, 0.00004236, "DeRisk: LUNA -97.6% in 24h (your limit -50.0%). Now $0.00004236. Consider moving to stablecoins. Reply STOP to end.")]
-    public void Sms_says_what_fired_against_the_limit_and_how_to_stop_in_one_gsm7_segment(string asset, double observed, double threshold, double price, string expected)
-    {
-        var text = AlertMessageRenderer.Sms(new PriceChangeRule(asset, ChangeDirection.Drop, -threshold, "24h"), new Verdict(VerdictKind.Met, observed, threshold, null), price);
+    private static readonly DateTimeOffset May10 = new(2022, 5, 10, 0, 0, 30, TimeSpan.Zero);
 
-        Assert.Equal(expected, text);
-        Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength);
-        Assert.True(AlertMessageRenderer.IsGsm7(text));
+    [Fact]
+    public void Price_change_sms_says_the_move_against_the_limit_the_price_and_how_to_stop()
+    {
+        var close = History.BtcClose(new DateOnly(2022, 5, 9));
+        var change = ((close / History.BtcClose(new DateOnly(2022, 5, 8))) - 1) * 100;
+
+        var text = AlertMessageRenderer.Sms(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), Views.At(May10));
+
+        Assert.Equal(
+            $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}. Consider moving to stablecoins. Reply STOP to end.",
+            text);
+    }
+
+    [Fact]
+    public void Depeg_sms_is_critical_and_says_how_far_off_the_peg()
+    {
+        var text = AlertMessageRenderer.Sms(new DepegRule("UST", 5), Views.At(May10));
+
+        Assert.StartsWith("DeRisk: UST at $0.7934, 20.", text, StringComparison.Ordinal);
+        Assert.Contains("off its $1 peg (your limit 5%). Your stablecoin may not hold", text, StringComparison.Ordinal);
+        Assert.EndsWith(AlertMessageRenderer.StopFooter, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Combination_sms_names_every_part_and_sentiment_reads_the_index()
+    {
+        var index = Views.At(May10).TryGetCurrent("FNG", out var fng) ? fng.Value : double.NaN;
+        var rule = new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)]);
+
+        var text = AlertMessageRenderer.Sms(rule, Views.At(May10));
+
+        Assert.Contains($" and Fear & Greed {index.ToString("0", CultureInfo.InvariantCulture)} (your limit <= 20)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_message_fits_one_gsm7_segment_even_for_the_largest_combination()
+    {
+        RuleSpec[] children =
+        [
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new PriceChangeRule("UST", ChangeDirection.Drop, 10, "24h"),
+            new PriceLevelRule("BTC", Comparison.Below, 31_000), new PriceLevelRule("LUNA", Comparison.Below, 40),
+            new DepegRule("UST", 1), new SentimentRule(Comparison.AtOrBelow, 20),
+            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new DepegRule("USDC", 1),
+        ];
+        var view = Views.At(May10);
+
+        foreach (var text in children.Select(c => AlertMessageRenderer.Sms(c, view))
+                     .Append(AlertMessageRenderer.Sms(new AllOfRule(children), view))
+                     .Append(AlertMessageRenderer.AllClear(new AnyOfRule(children), view)))
+        {
+            Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength, $"{text.Length}: {text}");
+            Assert.True(AlertMessageRenderer.IsGsm7(text), text);
+            Assert.EndsWith(AlertMessageRenderer.StopFooter, text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
