@@ -14,16 +14,25 @@ public static class AlertMessageRenderer
     public const int SmsSegmentLength = 160;
     public const string StopFooter = "Reply STOP to end.";
 
-    public static string Sms(RuleSpec rule, MarketView market)
+    public static string Sms(RuleSpec rule, MarketView market) => Sms([rule], market);
+
+    /// <summary>One message for every rule that fired for a subscriber in one tick.</summary>
+    public static string Sms(IReadOnlyList<RuleSpec> rules, MarketView market)
     {
-        var advice = rule.IsCritical
+        var advice = rules.Any(r => r.IsCritical)
             ? "Your stablecoin may not hold; consider cash or another stablecoin."
-            : rule is SentimentRule ? "Consider reducing risk." : "Consider moving to stablecoins.";
-        return Fit("DeRisk: ", Phrase(rule, market, detailed: true), Phrase(rule, market, detailed: false), $". {advice} {StopFooter}");
+            : rules.All(r => r is SentimentRule) ? "Consider reducing risk." : "Consider moving to stablecoins.";
+        var head = rules.Count == 1 ? "DeRisk: " : string.Create(CultureInfo.InvariantCulture, $"DeRisk, {rules.Count} alerts: ");
+        return Fit(head, Join(rules, market, detailed: true), Join(rules, market, detailed: false), $". {advice} {StopFooter}");
     }
 
-    public static string AllClear(RuleSpec rule, MarketView market) =>
-        Fit("DeRisk all clear: ", Phrase(rule, market, detailed: true), Phrase(rule, market, detailed: false), $". {StopFooter}");
+    public static string AllClear(RuleSpec rule, MarketView market) => AllClear([rule], market);
+
+    public static string AllClear(IReadOnlyList<RuleSpec> rules, MarketView market) =>
+        Fit("DeRisk all clear: ", Join(rules, market, detailed: true), Join(rules, market, detailed: false), $". {StopFooter}");
+
+    private static string Join(IReadOnlyList<RuleSpec> rules, MarketView market, bool detailed) =>
+        string.Join("; ", rules.Select(r => Phrase(r, market, detailed)));
 
     /// <summary>The detailed text if it fits one segment, else the short one, else the short one cut to fit.</summary>
     private static string Fit(string head, string detailed, string brief, string tail)

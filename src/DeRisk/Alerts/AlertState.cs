@@ -98,18 +98,41 @@ public static class AlertLifecycle
         });
 }
 
+/// <summary>A shard's alert states (by "{subscriberId}|{ruleId}") and daily budgets (by subscriber id).</summary>
+public sealed record ShardAlerts(IReadOnlyDictionary<string, AlertState> States, IReadOnlyDictionary<string, DailyBudget> Budgets)
+{
+    public static readonly ShardAlerts Empty = new(new Dictionary<string, AlertState>(), new Dictionary<string, DailyBudget>());
+
+    public AlertState StateOf(string subscriberId, string ruleId) =>
+        States.GetValueOrDefault(AlertStateStore.Key(subscriberId, ruleId)) ?? AlertState.Initial(subscriberId, ruleId);
+
+    public DailyBudget BudgetOf(string subscriberId) => Budgets.GetValueOrDefault(subscriberId) ?? DailyBudget.None;
+}
+
 /// <summary>Alert states: partition = shard, row = "{subscriberId}|{ruleId}"; written on transitions only, with ETags.</summary>
 public sealed class AlertStateStore(DeRiskTables tables)
 {
-    public async Task<Dictionary<string, AlertState>> ReadShardAsync(string shard, CancellationToken cancellationToken)
+    private const string BudgetRow = "$budget";
+
+    public async Task<ShardAlerts> ReadShardAsync(string shard, CancellationToken cancellationToken)
     {
         var states = new Dictionary<string, AlertState>(StringComparer.Ordinal);
+        var budgets = new Dictionary<string, DailyBudget>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard}");
         await foreach (var row in tables.AlertStates.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var split = row.RowKey.IndexOf('|', StringComparison.Ordinal);
             if (split < 0)
             {
+                continue;
+            }
+
+            if (row.RowKey.AsSpan(split + 1).SequenceEqual(BudgetRow))
+            {
+                budgets[row.RowKey[..split]] = new DailyBudget(
+                    DateOnly.ParseExact(row.GetString("Day"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    row.GetInt32("Sent") ?? 0,
+                    row.ETag);
                 continue;
             }
 
@@ -126,7 +149,34 @@ public sealed class AlertStateStore(DeRiskTables tables)
                 row.GetInt32("Repeats") ?? 0);
         }
 
-        return states;
+        return new ShardAlerts(states, budgets);
+    }
+
+    /// <summary>Writes a subscriber's daily budget: insert, or update only if unchanged since read.</summary>
+    public async Task<bool> TryWriteBudgetAsync(string shard, string subscriberId, DailyBudget budget, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(shard, subscriberId + "|" + BudgetRow)
+        {
+            ["Day"] = budget.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Sent"] = budget.Sent,
+        };
+        try
+        {
+            if (budget.ETag is { } etag)
+            {
+                await tables.AlertStates.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await tables.AlertStates.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return false;
+        }
     }
 
     public static string Key(string subscriberId, string ruleId) => subscriberId + "|" + ruleId;

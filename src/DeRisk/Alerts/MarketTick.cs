@@ -13,7 +13,7 @@ public sealed class MarketTick(MarketPoller poller, MarketViewLoader views, Eval
         var snapshot = await poller.PollAsync(cancellationToken).ConfigureAwait(false);
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
         var result = await evaluator.EvaluateAsync(view, cancellationToken).ConfigureAwait(false);
-        AlertLog.Tick(logger, snapshot.TakenAt, result.Subscribers, result.Rules, result.Met, result.NoData, result.Fired, result.Resolved);
+        AlertLog.Tick(logger, snapshot.TakenAt, result.Subscribers, result.Rules, result.Met, result.NoData, result.Fired, result.Resolved, result.Notifications);
         return new TickResult(snapshot, result);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using DeRisk.Market;
 using DeRisk.Rules;
@@ -7,7 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Subscribers;
 
-public sealed record SubscriberView(string Id, string Phone, bool SmsEnabled, DateTimeOffset CreatedAt, IReadOnlyList<RuleView> Rules);
+public sealed record SubscriberView(string Id, string Phone, bool SmsEnabled, DateTimeOffset CreatedAt, string TimeZone, QuietHoursView? QuietHours, int DailyCap, IReadOnlyList<RuleView> Rules);
+
+public sealed record QuietHoursView(string Start, string End);
 
 public sealed record RuleView(string Id, RuleSpec Rule, DateTimeOffset CreatedAt);
 
@@ -37,10 +40,13 @@ public sealed class SubscriberService(
             return new ApiOutcome<SubscriberView>.Invalid(errors);
         }
 
-        foreach (var property in body.EnumerateObject().Where(p => p.Name != "phone"))
+        string[] known = ["phone", "timeZone", "quietHours", "dailyCap"];
+        foreach (var property in body.EnumerateObject().Where(p => !known.Contains(p.Name, StringComparer.Ordinal)))
         {
             errors[property.Name.Length <= 40 ? property.Name : property.Name[..40]] = ["Unknown field."];
         }
+
+        var preferences = ReadPreferences(body, errors);
 
         string? raw = null;
         if (body.TryGetProperty("phone", out var phoneElement) && phoneElement.ValueKind != JsonValueKind.Null)
@@ -66,7 +72,7 @@ public sealed class SubscriberService(
             return new ApiOutcome<SubscriberView>.Invalid(errors);
         }
 
-        var subscriber = new Subscriber(RowKeys.NewId(time), phone, SmsEnabled: true, time.GetUtcNow());
+        var subscriber = new Subscriber(RowKeys.NewId(time), phone, SmsEnabled: true, time.GetUtcNow(), preferences);
         if (!await store.TryCreateAsync(subscriber, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("A freshly generated subscriber id already exists.");
@@ -113,7 +119,78 @@ public sealed class SubscriberService(
 
     private static SubscriberView ToView(SubscriberWithRules s) =>
         new(s.Subscriber.Id, s.Subscriber.Phone, s.Subscriber.SmsEnabled, s.Subscriber.CreatedAt,
+            s.Subscriber.Delivery.TimeZone,
+            s.Subscriber.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
+            s.Subscriber.Delivery.DailyCap,
             s.Rules.Select(r => new RuleView(r.Id, r.Spec, r.CreatedAt)).ToList());
+
+    /// <summary>timeZone (IANA, default UTC), quietHours {start, end} as "HH:mm" local times, dailyCap 1..100 (default 10).</summary>
+    private static DeliveryPreferences ReadPreferences(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var zone = "UTC";
+        if (body.TryGetProperty("timeZone", out var tz) && tz.ValueKind != JsonValueKind.Null)
+        {
+            if (tz.ValueKind == JsonValueKind.String && tz.GetString() is { Length: > 0 and <= 64 } name
+                && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found) && found.HasIanaId)
+            {
+                zone = found.Id;
+            }
+            else
+            {
+                errors["timeZone"] = ["Must be an IANA time zone such as Europe/London or America/New_York."];
+            }
+        }
+
+        TimeOnly? start = null, end = null;
+        if (body.TryGetProperty("quietHours", out var quiet) && quiet.ValueKind != JsonValueKind.Null)
+        {
+            if (quiet.ValueKind != JsonValueKind.Object)
+            {
+                errors["quietHours"] = ["Must be an object {\"start\": \"22:00\", \"end\": \"07:00\"}."];
+            }
+            else
+            {
+                start = ReadTime(quiet, "start", errors);
+                end = ReadTime(quiet, "end", errors);
+                foreach (var property in quiet.EnumerateObject().Where(p => p.Name is not ("start" or "end")))
+                {
+                    errors["quietHours." + (property.Name.Length <= 40 ? property.Name : property.Name[..40])] = ["Unknown field."];
+                }
+
+                if (start is not null && start == end)
+                {
+                    errors["quietHours.end"] = ["Must differ from start."];
+                }
+            }
+        }
+
+        var cap = DeliveryPreferences.DefaultDailyCap;
+        if (body.TryGetProperty("dailyCap", out var capElement) && capElement.ValueKind != JsonValueKind.Null)
+        {
+            if (capElement.ValueKind == JsonValueKind.Number && capElement.TryGetInt32(out var value) && value is >= 1 and <= DeliveryPreferences.MaxDailyCap)
+            {
+                cap = value;
+            }
+            else
+            {
+                errors["dailyCap"] = [$"Must be a whole number from 1 to {DeliveryPreferences.MaxDailyCap}."];
+            }
+        }
+
+        return new DeliveryPreferences(zone, start, end, cap);
+    }
+
+    private static TimeOnly? ReadTime(JsonElement quiet, string name, Dictionary<string, string[]> errors)
+    {
+        if (quiet.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && TimeOnly.TryParseExact(value.GetString(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+
+        errors["quietHours." + name] = ["Required: a local time \"HH:mm\"."];
+        return null;
+    }
 }
 
 internal static partial class SubscriberLog

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -30,6 +31,10 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
             ["Phone"] = subscriber.Phone,
             ["SmsEnabled"] = subscriber.SmsEnabled,
             ["CreatedAt"] = subscriber.CreatedAt,
+            ["TimeZone"] = subscriber.Delivery.TimeZone,
+            ["QuietStart"] = subscriber.Delivery.QuietStart?.ToString("HH:mm", CultureInfo.InvariantCulture),
+            ["QuietEnd"] = subscriber.Delivery.QuietEnd?.ToString("HH:mm", CultureInfo.InvariantCulture),
+            ["DailyCap"] = subscriber.Delivery.DailyCap,
         };
         try
         {
@@ -117,7 +122,12 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     }
 
     private static Subscriber ToSubscriber(TableEntity row) =>
-        new(row.RowKey, row.GetString("Phone"), row.GetBoolean("SmsEnabled") ?? false, row.GetDateTimeOffset("CreatedAt") ?? default);
+        new(row.RowKey, row.GetString("Phone"), row.GetBoolean("SmsEnabled") ?? false, row.GetDateTimeOffset("CreatedAt") ?? default,
+            new DeliveryPreferences(
+                row.GetString("TimeZone") ?? "UTC",
+                TimeOnly.TryParseExact(row.GetString("QuietStart"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null,
+                TimeOnly.TryParseExact(row.GetString("QuietEnd"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) ? end : null,
+                row.GetInt32("DailyCap") ?? DeliveryPreferences.DefaultDailyCap));
 
     private static string KindOf(RuleSpec spec) => spec switch
     {

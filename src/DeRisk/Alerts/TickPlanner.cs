@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using DeRisk.Delivery;
+using DeRisk.Market;
+using DeRisk.Rules;
+using DeRisk.Subscribers;
+
+namespace DeRisk.Alerts;
+
+/// <summary>Notifications sent so far on one local day of a subscriber, for the daily cap.</summary>
+public sealed record DailyBudget(DateOnly Day, int Sent, Azure.ETag? ETag = null)
+{
+    public static readonly DailyBudget None = new(DateOnly.MinValue, 0);
+}
+
+/// <summary>A notification to queue, now or (quiet hours) at <paramref name="DeliverAt"/>.</summary>
+public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt);
+
+/// <summary>What one tick does for one subscriber: the states to write, the notifications to queue, the budget left.</summary>
+public sealed record SubscriberPlan(
+    IReadOnlyList<(AlertState Next, Transition Transition)> Writes,
+    IReadOnlyList<PlannedNotification> Notifications,
+    DailyBudget? Budget,
+    IReadOnlyList<(string RuleId, Verdict Verdict)> Verdicts,
+    int Capped,
+    int Deferred);
+
+/// <summary>
+/// Plans one subscriber's tick, with no I/O, for both the functions and the backtest: each rule's verdict and
+/// lifecycle transition; every rule that fires (or repeats) in the tick in one grouped message; all-clears grouped
+/// likewise; non-critical messages deferred to the end of the subscriber's quiet hours; and at most the daily cap of
+/// non-critical messages per local day (critical ones — a stablecoin off its peg — always go, and count).
+/// Notification ids are deterministic in (subscriber, rules, episodes), so replanning the same tick yields the same ids.
+/// </summary>
+public static class TickPlanner
+{
+    public static SubscriberPlan Plan(
+        Subscriber subscriber,
+        IReadOnlyList<StoredRule> rules,
+        Func<string, AlertState> stateOf,
+        DailyBudget budget,
+        MarketView market)
+    {
+        var now = market.Now;
+        var writes = new List<(AlertState, Transition)>();
+        var verdicts = new List<(string, Verdict)>(rules.Count);
+        var alerts = new List<(StoredRule Rule, AlertState Next)>();
+        var clears = new List<(StoredRule Rule, AlertState Next)>();
+        foreach (var rule in rules)
+        {
+            var verdict = RuleEvaluator.Evaluate(rule.Spec, market);
+            verdicts.Add((rule.Id, verdict));
+            var transition = AlertLifecycle.Next(stateOf(rule.Id), rule.Spec, verdict, now);
+            switch (transition)
+            {
+                case Transition.Fire t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next)); break;
+                case Transition.Repeat t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next)); break;
+                case Transition.Resolve t: writes.Add((t.Next, t)); if (t.AllClear) { clears.Add((rule, t.Next)); } break;
+                case Transition.Pend t: writes.Add((t.Next, t)); break;
+                case Transition.Cancel t: writes.Add((t.Next, t)); break;
+            }
+        }
+
+        var preferences = subscriber.Delivery;
+        var today = preferences.LocalDate(now);
+        var sent = budget.Day == today ? budget.Sent : 0;
+        var notifications = new List<PlannedNotification>();
+        int capped = 0, deferred = 0;
+        foreach (var (group, isClear) in new[] { (alerts, false), (clears, true) })
+        {
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            var critical = !isClear && group.Any(g => g.Rule.Spec.IsCritical);
+            if (!critical && sent >= preferences.DailyCap)
+            {
+                capped++;
+                continue;
+            }
+
+            sent++;
+            var deliverAt = critical ? null : preferences.QuietUntil(now);
+            deferred += deliverAt is null ? 0 : 1;
+            var text = isClear
+                ? AlertMessageRenderer.AllClear(group.Select(g => g.Rule.Spec).ToList(), market)
+                : AlertMessageRenderer.Sms(group.Select(g => g.Rule.Spec).ToList(), market);
+            var first = group[0];
+            notifications.Add(new PlannedNotification(
+                new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now),
+                deliverAt));
+        }
+
+        var nextBudget = notifications.Count > 0 || (budget.Day != today && capped > 0)
+            ? new DailyBudget(today, sent, budget.ETag)
+            : null;
+        return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred);
+    }
+
+    private static string IdFor(string subscriberId, List<(StoredRule Rule, AlertState Next)> group, bool isClear)
+    {
+        if (group.Count == 1)
+        {
+            var (rule, next) = group[0];
+            var id = Notification.IdFor(subscriberId, rule.Id, next.Episode);
+            return isClear ? id + "-clear" : next.Repeats > 0 ? id + "-r" + next.Repeats.ToString(CultureInfo.InvariantCulture) : id;
+        }
+
+        var parts = string.Join(',', group
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Rule.Id}:{g.Next.Episode}:{g.Next.Repeats}"))
+            .Order(StringComparer.Ordinal));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parts)))[..24];
+        return $"{subscriberId}-{(isClear ? "c" : "g")}{hash}";
+    }
+}
