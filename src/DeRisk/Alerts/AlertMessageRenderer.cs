@@ -20,24 +20,31 @@ public static class AlertMessageRenderer
     public static string Sms(IReadOnlyList<RuleSpec> rules, MarketView market)
     {
         var advice = rules.Any(r => r.IsCritical)
-            ? "Your stablecoin may not hold; consider cash or another stablecoin."
+            ? rules.Count == 1 ? "Your stablecoin may not hold; consider cash or another stablecoin." : "A stablecoin may not hold."
             : rules.All(r => r is SentimentRule) ? "Consider reducing risk." : "Consider moving to stablecoins.";
         var head = rules.Count == 1 ? "DeRisk: " : string.Create(CultureInfo.InvariantCulture, $"DeRisk, {rules.Count} alerts: ");
-        return Fit(head, Join(rules, market, detailed: true), Join(rules, market, detailed: false), $". {advice} {StopFooter}");
+        return Fit(head, [Join(rules, market, Detail.Full), Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)], $". {advice} {StopFooter}");
     }
 
     public static string AllClear(RuleSpec rule, MarketView market) => AllClear([rule], market);
 
     public static string AllClear(IReadOnlyList<RuleSpec> rules, MarketView market) =>
-        Fit("DeRisk all clear: ", Join(rules, market, detailed: true), Join(rules, market, detailed: false), $". {StopFooter}");
+        Fit("DeRisk all clear: ", [Join(rules, market, Detail.Full), Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)], $". {StopFooter}");
 
-    private static string Join(IReadOnlyList<RuleSpec> rules, MarketView market, bool detailed) =>
-        string.Join("; ", rules.Select(r => Phrase(r, market, detailed)));
+    private static string Join(IReadOnlyList<RuleSpec> rules, MarketView market, Detail detail) =>
+        string.Join("; ", rules.Select(r => Phrase(r, market, detail)));
 
-    /// <summary>The detailed text if it fits one segment, else the short one, else the short one cut to fit.</summary>
-    private static string Fit(string head, string detailed, string brief, string tail)
+    private enum Detail
     {
-        foreach (var phrase in new[] { detailed, brief })
+        Full,
+        Brief,
+        Minimal,
+    }
+
+    /// <summary>The most detailed text that fits one segment; else the least detailed, cut to fit.</summary>
+    private static string Fit(string head, string[] phrases, string tail)
+    {
+        foreach (var phrase in phrases)
         {
             var text = head + phrase + tail;
             if (text.Length <= SmsSegmentLength)
@@ -47,42 +54,50 @@ public static class AlertMessageRenderer
         }
 
         var room = SmsSegmentLength - head.Length - tail.Length - 3;
-        return head + brief[..Math.Max(0, room)] + "..." + tail;
+        return head + phrases[^1][..Math.Max(0, room)] + "..." + tail;
     }
 
-    private static string Phrase(RuleSpec rule, MarketView market, bool detailed) => rule switch
+    private static string Phrase(RuleSpec rule, MarketView market, Detail detail) => rule switch
     {
-        PriceChangeRule r => PriceChange(r, market, detailed),
-        PriceLevelRule r => PriceLevel(r, market),
-        SentimentRule r => Sentiment(r, market),
-        DepegRule r => Depeg(r, market, detailed),
-        AllOfRule r => string.Join(" and ", r.Rules.Select(c => Phrase(c, market, detailed))),
-        AnyOfRule r => string.Join(" and ", r.Rules.Where(c => RuleEvaluator.Evaluate(c, market).Kind == VerdictKind.Met).DefaultIfEmpty(r.Rules[0]).Select(c => Phrase(c, market, detailed))),
+        PriceChangeRule r => PriceChange(r, market, detail),
+        PriceLevelRule r => PriceLevel(r, market, detail),
+        SentimentRule r => Sentiment(r, market, detail),
+        DepegRule r => Depeg(r, market, detail),
+        AllOfRule r => string.Join(" and ", r.Rules.Select(c => Phrase(c, market, detail))),
+        AnyOfRule r => string.Join(" and ", r.Rules.Where(c => RuleEvaluator.Evaluate(c, market).Kind == VerdictKind.Met).DefaultIfEmpty(r.Rules[0]).Select(c => Phrase(c, market, detail))),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "No text for this rule kind."),
     };
 
-    private static string PriceChange(PriceChangeRule rule, MarketView market, bool detailed)
+    private static string PriceChange(PriceChangeRule rule, MarketView market, Detail detail)
     {
         var change = market.Change(rule.Asset, rule.WindowSpan);
         var limit = rule.Direction == ChangeDirection.Drop ? -rule.Percent : rule.Percent;
         var observed = change.HasData ? Signed(change.Percent) + "%" : "no data";
-        var price = detailed && change.HasData ? ", now " + Usd(change.Current) : "";
-        return Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%){price}");
+        return detail switch
+        {
+            Detail.Full => Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%){(change.HasData ? ", now " + Usd(change.Current) : "")}"),
+            Detail.Brief => Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%)"),
+            _ => Invariant($"{rule.Asset} {observed}/{rule.Window}"),
+        };
     }
 
-    private static string PriceLevel(PriceLevelRule rule, MarketView market)
+    private static string PriceLevel(PriceLevelRule rule, MarketView market, Detail detail)
     {
         var price = market.TryGetCurrent(rule.Asset, out var current) ? Usd(current.Value) : "no data";
-        return Invariant($"{rule.Asset} {price} ({(rule.When == Comparison.Below ? "below" : "above")} your {Usd(rule.Level)})");
+        return detail == Detail.Minimal
+            ? Invariant($"{rule.Asset} {price}")
+            : Invariant($"{rule.Asset} {price} ({(rule.When == Comparison.Below ? "below" : "above")} your {Usd(rule.Level)})");
     }
 
-    private static string Sentiment(SentimentRule rule, MarketView market)
+    private static string Sentiment(SentimentRule rule, MarketView market, Detail detail)
     {
         var index = market.TryGetCurrent(Assets.FearAndGreed, out var current) ? current.Value.ToString("0", CultureInfo.InvariantCulture) : "no data";
-        return Invariant($"Fear & Greed {index} (your limit {(rule.When == Comparison.AtOrBelow ? "<=" : ">=")} {rule.Value})");
+        return detail == Detail.Minimal
+            ? $"F&G {index}"
+            : Invariant($"Fear & Greed {index} (your limit {(rule.When == Comparison.AtOrBelow ? "<=" : ">=")} {rule.Value})");
     }
 
-    private static string Depeg(DepegRule rule, MarketView market, bool detailed)
+    private static string Depeg(DepegRule rule, MarketView market, Detail detail)
     {
         if (!market.TryGetCurrent(rule.Asset, out var current))
         {
@@ -90,7 +105,7 @@ public static class AlertMessageRenderer
         }
 
         var off = Math.Abs(current.Value - 1) * 100;
-        return detailed
+        return detail == Detail.Full
             ? Invariant($"{rule.Asset} at {Usd(current.Value)}, {off:0.0#}% off its $1 peg (your limit {rule.Percent:0.##}%)")
             : Invariant($"{rule.Asset} {off:0.0#}% off peg");
     }

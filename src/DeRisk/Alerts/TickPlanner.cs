@@ -14,8 +14,8 @@ public sealed record DailyBudget(DateOnly Day, int Sent, Azure.ETag? ETag = null
     public static readonly DailyBudget None = new(DateOnly.MinValue, 0);
 }
 
-/// <summary>A notification to queue, now or (quiet hours) at <paramref name="DeliverAt"/>.</summary>
-public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt);
+/// <summary>A notification to queue, now or (quiet hours) at <paramref name="DeliverAt"/>; critical ones ignore quiet hours and the cap.</summary>
+public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt, bool Critical);
 
 /// <summary>What one tick does for one subscriber: the states to write, the notifications to queue, the budget left.</summary>
 public sealed record SubscriberPlan(
@@ -90,7 +90,8 @@ public static class TickPlanner
             var first = group[0];
             notifications.Add(new PlannedNotification(
                 new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now),
-                deliverAt));
+                deliverAt,
+                critical));
         }
 
         var nextBudget = notifications.Count > 0 || (budget.Day != today && capped > 0)

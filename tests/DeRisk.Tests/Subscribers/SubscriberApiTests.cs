@@ -50,6 +50,20 @@ public sealed class SubscriberApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("7d", stored.GetProperty("window").GetString());
     }
 
+    [Fact]
+    public async Task Sign_up_keeps_the_time_zone_quiet_hours_and_daily_cap()
+    {
+        var created = await _client.PostAsJsonAsync("/api/subscribers", new { phone = "+14155550104", timeZone = "Europe/Berlin", quietHours = new { start = "22:30", end = "07:00" }, dailyCap = 4 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await ReadJsonAsync(created)).GetProperty("id").GetString()!;
+
+        var read = await ReadJsonAsync(await _client.GetAsync($"/api/subscribers/{id}"));
+
+        Assert.Equal("Europe/Berlin", read.GetProperty("timeZone").GetString());
+        Assert.Equal(("22:30", "07:00"), (read.GetProperty("quietHours").GetProperty("start").GetString(), read.GetProperty("quietHours").GetProperty("end").GetString()));
+        Assert.Equal(4, read.GetProperty("dailyCap").GetInt32());
+    }
+
     public static TheoryData<string, string> BadSignUps => new()
     {
         { """{"phone":"4155550100"}""", "phone" },
@@ -63,6 +77,15 @@ public sealed class SubscriberApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { """{"phone":"+14155550100'; DROP TABLE Subscribers;--"}""", "phone" },
         { """[1,2,3]""", "$" },
         { """{"phone":"+1415555010""", "$" },
+        { """{"phone":"+14155550100","timeZone":"Mars/Olympus_Mons"}""", "timeZone" },
+        { """{"phone":"+14155550100","timeZone":42}""", "timeZone" },
+        { """{"phone":"+14155550100","quietHours":{"start":"22:00"}}""", "quietHours.end" },
+        { """{"phone":"+14155550100","quietHours":{"start":"25:00","end":"07:00"}}""", "quietHours.start" },
+        { """{"phone":"+14155550100","quietHours":{"start":"07:00","end":"07:00"}}""", "quietHours.end" },
+        { """{"phone":"+14155550100","quietHours":"nights"}""", "quietHours" },
+        { """{"phone":"+14155550100","dailyCap":0}""", "dailyCap" },
+        { """{"phone":"+14155550100","dailyCap":1000}""", "dailyCap" },
+        { """{"phone":"+14155550100","dailyCap":2.5}""", "dailyCap" },
     };
 
     [Theory]
