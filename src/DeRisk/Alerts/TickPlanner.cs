@@ -15,7 +15,7 @@ public sealed record DailyBudget(DateOnly Day, int Sent, Azure.ETag? ETag = null
 }
 
 /// <summary>A notification to queue, now or (quiet hours) at <paramref name="DeliverAt"/>; critical ones ignore quiet hours and the cap.</summary>
-public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt, bool Critical);
+public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt, bool Critical, IReadOnlyList<string> RuleIds);
 
 /// <summary>What one tick does for one subscriber: the states to write, the notifications to queue, the budget left.</summary>
 public sealed record SubscriberPlan(
@@ -91,7 +91,8 @@ public static class TickPlanner
             notifications.Add(new PlannedNotification(
                 new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now),
                 deliverAt,
-                critical));
+                critical,
+                group.Select(g => g.Rule.Id).ToList()));
         }
 
         var nextBudget = notifications.Count > 0 || (budget.Day != today && capped > 0)

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using DeRisk.Rules;
+using DeRisk.Subscribers;
+
+namespace DeRisk.Backtest;
+
+/// <summary>
+/// A rules file for the backtest: the subscriber's delivery preferences and their rules, each with an id, in the same
+/// JSON shape the API takes:
+/// <code>{"timeZone":"Europe/London","quietHours":{"start":"23:00","end":"07:00"},"dailyCap":5,
+///  "rules":[{"id":"btc-crash","kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h"}]}</code>
+/// </summary>
+public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyList<StoredRule> Rules)
+{
+    public static (BacktestRules? Rules, IReadOnlyDictionary<string, string[]> Errors) Parse(string json, Func<string, bool> isTrackedAsset)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            errors["$"] = ["Not valid JSON: " + ex.Message];
+            return (null, errors);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rules", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            {
+                errors["rules"] = ["Required: a non-empty array of rules, each with an \"id\"."];
+                return (null, errors);
+            }
+
+            var preferences = ReadPreferences(root, errors);
+            var parser = new RuleParser(isTrackedAsset);
+            var rules = new List<StoredRule>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var element in array.EnumerateArray())
+            {
+                var path = $"rules[{index.ToString(CultureInfo.InvariantCulture)}]";
+                index++;
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("id", out var idElement)
+                    || idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 40 } id)
+                {
+                    errors[path + ".id"] = ["Required: a name of 1 to 40 characters."];
+                    continue;
+                }
+
+                if (!ids.Add(id))
+                {
+                    errors[path + ".id"] = [$"'{id}' is used twice."];
+                    continue;
+                }
+
+                // The rule itself is everything but the id, checked by the API's own parser.
+                using var ruleOnly = JsonDocument.Parse(JsonSerializer.Serialize(element.EnumerateObject()
+                    .Where(p => p.Name != "id").ToDictionary(p => p.Name, p => p.Value)));
+                var parsed = parser.Parse(ruleOnly.RootElement);
+                foreach (var (field, messages) in parsed.Errors)
+                {
+                    errors[field == "$" ? path : $"{path}.{field}"] = messages;
+                }
+
+                if (parsed.Rule is not null)
+                {
+                    rules.Add(new StoredRule(id, parsed.Rule, default));
+                }
+            }
+
+            return errors.Count > 0 ? (null, errors) : (new BacktestRules(preferences, rules), errors);
+        }
+    }
+
+    private static DeliveryPreferences ReadPreferences(JsonElement root, Dictionary<string, string[]> errors)
+    {
+        var zone = "UTC";
+        if (root.TryGetProperty("timeZone", out var tz))
+        {
+            if (tz.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(tz.GetString()!, out var found))
+            {
+                zone = found.Id;
+            }
+            else
+            {
+                errors["timeZone"] = ["Must be an IANA time zone such as Europe/London."];
+            }
+        }
+
+        TimeOnly? start = null, end = null;
+        if (root.TryGetProperty("quietHours", out var quiet))
+        {
+            start = Time(quiet, "start", errors);
+            end = Time(quiet, "end", errors);
+        }
+
+        var cap = DeliveryPreferences.DefaultDailyCap;
+        if (root.TryGetProperty("dailyCap", out var capElement))
+        {
+            if (capElement.ValueKind == JsonValueKind.Number && capElement.TryGetInt32(out var value) && value is >= 1 and <= DeliveryPreferences.MaxDailyCap)
+            {
+                cap = value;
+            }
+            else
+            {
+                errors["dailyCap"] = [$"Must be a whole number from 1 to {DeliveryPreferences.MaxDailyCap}."];
+            }
+        }
+
+        return new DeliveryPreferences(zone, start, end, cap);
+    }
+
+    private static TimeOnly? Time(JsonElement quiet, string name, Dictionary<string, string[]> errors)
+    {
+        if (quiet.ValueKind == JsonValueKind.Object && quiet.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && TimeOnly.TryParseExact(value.GetString(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+
+        errors["quietHours." + name] = ["Required: a local time \"HH:mm\"."];
+        return null;
+    }
+}
