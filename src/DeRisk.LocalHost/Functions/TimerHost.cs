@@ -5,7 +5,7 @@ namespace DeRisk.LocalHost.Functions;
 /// <summary>Starts one runner per timer function when LocalHost:RunTimers is on; a bad schedule stops the host at start.</summary>
 internal sealed class TimerHost(FunctionCatalog catalog, IOptions<LocalHostOptions> options, IConfiguration configuration, IServiceProvider services) : IHostedService
 {
-    private readonly List<TimerFunctionRunner> _runners = [];
+    private List<TimerFunctionRunner> _runners = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -14,13 +14,11 @@ internal sealed class TimerHost(FunctionCatalog catalog, IOptions<LocalHostOptio
             return;
         }
 
-        foreach (var timer in catalog.Timers)
-        {
-            var schedule = TimerFunctionRunner.ParseSchedule(timer, configuration);
-            _runners.Add(ActivatorUtilities.CreateInstance<TimerFunctionRunner>(services, timer, schedule));
-        }
-
-        foreach (var runner in _runners)
+        var runners = catalog.Timers
+            .Select(timer => ActivatorUtilities.CreateInstance<TimerFunctionRunner>(services, timer, TimerFunctionRunner.ParseSchedule(timer, configuration)))
+            .ToList();
+        _runners = runners;
+        foreach (var runner in runners)
         {
             await runner.StartAsync(cancellationToken);
         }
@@ -28,12 +26,11 @@ internal sealed class TimerHost(FunctionCatalog catalog, IOptions<LocalHostOptio
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var runner in _runners)
+        // The host may stop twice (a test factory's dispose after a stop): take the runners once.
+        foreach (var runner in Interlocked.Exchange(ref _runners, []))
         {
             await runner.StopAsync(cancellationToken);
             runner.Dispose();
         }
-
-        _runners.Clear();
     }
 }
