@@ -20,8 +20,19 @@ public sealed record SnapshotQuote(string Asset, QuoteStatus Status, double? Val
 /// <summary>What one market poll saw.</summary>
 public sealed record MarketSnapshot(DateTimeOffset TakenAt, IReadOnlyList<SnapshotQuote> Quotes)
 {
-    public SnapshotQuote Get(string asset) =>
-        Quotes.FirstOrDefault(q => string.Equals(q.Asset, asset, StringComparison.OrdinalIgnoreCase)) ?? SnapshotQuote.Missing(asset);
+    public SnapshotQuote Get(string asset)
+    {
+        // A loop, not LINQ: rule evaluation calls this for every rule of every subscriber.
+        for (var i = 0; i < Quotes.Count; i++)
+        {
+            if (string.Equals(Quotes[i].Asset, asset, StringComparison.OrdinalIgnoreCase))
+            {
+                return Quotes[i];
+            }
+        }
+
+        return SnapshotQuote.Missing(asset);
+    }
 }
 
 /// <summary>A stored point of history: the value of an asset as of a time.</summary>

@@ -18,6 +18,7 @@ public sealed class MarketView
     private readonly Dictionary<string, HistoryPoint[]> _history;
     private readonly Func<string, TimeSpan> _tolerance;
     private readonly Dictionary<(string Asset, TimeSpan Window), WindowChange> _changes = [];
+    private readonly Dictionary<string, string> _unusable = new(StringComparer.OrdinalIgnoreCase);
 
     public MarketView(MarketSnapshot snapshot, IReadOnlyDictionary<string, HistoryPoint[]> history, Func<string, TimeSpan> tolerance)
     {
@@ -44,9 +45,17 @@ public sealed class MarketView
         return false;
     }
 
-    /// <summary>Why the asset has no usable value in this snapshot ("BTC price is stale").</summary>
-    public string DescribeUnusable(string asset) =>
-        $"{asset} {(asset == Assets.FearAndGreed ? "index" : "price")} is {_snapshot.Get(asset).Status.ToString().ToLowerInvariant()}";
+    /// <summary>Why the asset has no usable value in this snapshot ("BTC price is stale"); built once per tick and asset.</summary>
+    public string DescribeUnusable(string asset)
+    {
+        if (!_unusable.TryGetValue(asset, out var reason))
+        {
+            reason = $"{asset} {(asset == Assets.FearAndGreed ? "index" : "price")} is {_snapshot.Get(asset).Status.ToString().ToLowerInvariant()}";
+            _unusable[asset] = reason;
+        }
+
+        return reason;
+    }
 
     /// <summary>
     /// Percent change from the newest value at or before (current as-of - window) to the current value. The

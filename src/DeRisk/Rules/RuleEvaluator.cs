@@ -111,9 +111,10 @@ public static class RuleEvaluator
     {
         bool anyClear = false, anyRecovered = false;
         string? noData = null;
-        foreach (var child in rule.Rules)
+        var children = rule.Rules;
+        for (var i = 0; i < children.Count; i++)
         {
-            var verdict = Evaluate(child, market);
+            var verdict = Evaluate(children[i], market);
             switch (verdict.Kind)
             {
                 case VerdictKind.Clear:
@@ -139,9 +140,10 @@ public static class RuleEvaluator
     {
         bool allRecovered = true;
         string? noData = null;
-        foreach (var child in rule.Rules)
+        var children = rule.Rules;
+        for (var i = 0; i < children.Count; i++)
         {
-            var verdict = Evaluate(child, market);
+            var verdict = Evaluate(children[i], market);
             switch (verdict.Kind)
             {
                 case VerdictKind.Met:
