@@ -63,6 +63,8 @@ public static class AlertMessageRenderer
         PriceLevelRule r => PriceLevel(r, market, detail),
         SentimentRule r => Sentiment(r, market, detail),
         DepegRule r => Depeg(r, market, detail),
+        DrawdownRule r => Drawdown(r, market, detail),
+        PortfolioDrawdownRule r => Portfolio(r, market, detail),
         AllOfRule r => string.Join(" and ", r.Rules.Select(c => Phrase(c, market, detail))),
         AnyOfRule r => string.Join(" and ", r.Rules.Where(c => RuleEvaluator.Evaluate(c, market).Kind == VerdictKind.Met).DefaultIfEmpty(r.Rules[0]).Select(c => Phrase(c, market, detail))),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "No text for this rule kind."),
@@ -108,6 +110,44 @@ public static class AlertMessageRenderer
         return detail == Detail.Full
             ? Invariant($"{rule.Asset} at {Usd(current.Value)}, {off:0.0#}% off its $1 peg (your limit {rule.Percent:0.##}%)")
             : Invariant($"{rule.Asset} {off:0.0#}% off peg");
+    }
+
+    private static string Drawdown(DrawdownRule rule, MarketView market, Detail detail)
+    {
+        var drawdown = market.Drawdown(rule.Asset, rule.Days);
+        if (!drawdown.HasData)
+        {
+            return $"{rule.Asset} no data";
+        }
+
+        return detail switch
+        {
+            Detail.Full => Invariant($"{rule.Asset} {Signed(drawdown.Percent)}% from its {rule.Days}d high of {Usd(drawdown.Reference)} (your limit -{rule.Percent:0.##}%), now {Usd(drawdown.Current)}"),
+            Detail.Brief => Invariant($"{rule.Asset} {Signed(drawdown.Percent)}% from its {rule.Days}d high (your limit -{rule.Percent:0.##}%)"),
+            _ => Invariant($"{rule.Asset} {Signed(drawdown.Percent)}%/{rule.Days}d high"),
+        };
+    }
+
+    private static string Portfolio(PortfolioDrawdownRule rule, MarketView market, Detail detail)
+    {
+        var value = market.Portfolio(rule.Holdings, rule.Days);
+        if (!value.HasData)
+        {
+            return "portfolio no data";
+        }
+
+        var advice = PortfolioAdvice.For(rule.Holdings, rule.MaxRiskPercent, market);
+        var move = advice is { Total: > 0.5 } a
+            ? detail == Detail.Full && a.PerAsset.Count > 1
+                ? Invariant($"; move about {Usd(a.Total)} to stablecoins ({string.Join(", ", a.PerAsset.Take(3).Select(p => $"{p.Asset} {Usd(p.Usd)}"))}) to get back to {rule.MaxRiskPercent:0.#}% risk")
+                : Invariant($"; move about {Usd(a.Total)} to stablecoins to get back to {rule.MaxRiskPercent:0.#}% risk")
+            : Invariant($"; risk is {advice?.VolatileShare ?? 0:0}%, within your {rule.MaxRiskPercent:0.#}%");
+        return detail switch
+        {
+            Detail.Full => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high ({Usd(value.High)} to {Usd(value.Now)}){move}"),
+            Detail.Brief => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high{move}"),
+            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move ~{Usd(b.Total)} to stablecoins" : "")}"),
+        };
     }
 
     private static string Signed(double value) =>

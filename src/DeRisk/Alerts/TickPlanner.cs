@@ -62,6 +62,12 @@ public static class TickPlanner
             }
         }
 
+        // One order wherever the rules came from (storage or a rules file): critical first, then by rule id.
+        Comparison<(StoredRule Rule, AlertState Next)> order = (a, b) =>
+            a.Rule.Spec.IsCritical != b.Rule.Spec.IsCritical ? (a.Rule.Spec.IsCritical ? -1 : 1) : string.CompareOrdinal(a.Rule.Id, b.Rule.Id);
+        alerts.Sort(order);
+        clears.Sort(order);
+
         var preferences = subscriber.Delivery;
         var today = preferences.LocalDate(now);
         var sent = budget.Day == today ? budget.Sent : 0;

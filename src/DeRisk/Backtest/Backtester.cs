@@ -57,7 +57,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
         var tick = 0;
         for (var now = range.Start; now <= range.End; now += range.Step, tick++)
         {
-            var view = ReplayMarket.ViewAt(data, now, symbols, market.StalenessLimitFor, market.HistoryWindow);
+            var view = ReplayMarket.ViewAt(data, now, symbols, market.StalenessLimitFor, market.HistoryWindow, market.DailyHistoryDays);
             var plan = TickPlanner.Plan(subscriber, rules.Rules, id => states[id], budget, view);
             foreach (var (next, transition) in plan.Writes)
             {

@@ -38,8 +38,19 @@ public sealed record MarketSnapshot(DateTimeOffset TakenAt, IReadOnlyList<Snapsh
 /// <summary>A stored point of history: the value of an asset as of a time.</summary>
 public readonly record struct HistoryPoint(DateTimeOffset AsOf, double Value);
 
-/// <summary>The symbol used for the Crypto Fear &amp; Greed Index, stored and evaluated like an asset.</summary>
+/// <summary>One UTC day of an asset: the highest and the last value seen that day.</summary>
+public readonly record struct DailyPoint(DateOnly Day, double High, double Close);
+
 public static class Assets
 {
+    /// <summary>The symbol used for the Crypto Fear &amp; Greed Index, stored and evaluated like an asset.</summary>
     public const string FearAndGreed = "FNG";
+
+    private static readonly HashSet<string> Stablecoins = new(StringComparer.OrdinalIgnoreCase) { "USDC", "USDT", "DAI", "BUSD", "TUSD", "FDUSD", "USDE", "UST" };
+
+    /// <summary>Dollar stablecoins: the "safe" side of a portfolio (UST is one too, which is why depeg rules exist).</summary>
+    public static bool IsStablecoin(string symbol) => Stablecoins.Contains(symbol);
+
+    /// <summary>The UTC day a value as of this time belongs to.</summary>
+    public static DateOnly DayOf(DateTimeOffset asOf) => DateOnly.FromDateTime(asOf.UtcDateTime);
 }

@@ -33,6 +33,10 @@ public sealed class MarketOptions : IValidatableObject
     [Range(typeof(TimeSpan), "1.00:00:00", "400.00:00:00")]
     public TimeSpan HistoryWindow { get; set; } = TimeSpan.FromDays(8);
 
+    /// <summary>Days of daily highs and closes loaded per tick, for drawdown rules (their N-day window at most this).</summary>
+    [Range(Rules.DrawdownRule.MaxDays, 366)]
+    public int DailyHistoryDays { get; set; } = 31;
+
     public IReadOnlyList<TrackedAsset> TrackedAssets => ParseAssets(Assets, out _);
 
     public TimeSpan StalenessLimitFor(string asset) =>

@@ -24,6 +24,7 @@ public sealed class MarketStore(DeRiskTables tables)
 
             // The row key is the value's own as-of time: polling the same value twice writes the same row.
             await tables.MarketHistory.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await SaveDailyAsync(quote.Asset, quote.AsOf.Value, quote.Value.Value, cancellationToken).ConfigureAwait(false);
         }
 
         var row = new TableEntity(SnapshotPartition, RowKeys.NewestFirst(snapshot.TakenAt))
@@ -33,6 +34,60 @@ public sealed class MarketStore(DeRiskTables tables)
         };
         await tables.MarketSnapshots.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Folds a value into its day's row: the high only rises; the close is the value with the latest as-of.</summary>
+    private async Task SaveDailyAsync(string asset, DateTimeOffset asOf, double value, CancellationToken cancellationToken)
+    {
+        var day = Assets.DayOf(asOf);
+        var key = DayKey(day);
+        var existing = await tables.MarketDaily.GetEntityIfExistsAsync<TableEntity>(asset, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = new TableEntity(asset, key) { ["High"] = value, ["Close"] = value, ["CloseAsOf"] = asOf };
+        if (existing.HasValue && existing.Value is { } known)
+        {
+            row["High"] = Math.Max(value, known.GetDouble("High") ?? value);
+            if (known.GetDateTimeOffset("CloseAsOf") is { } knownAsOf && knownAsOf > asOf)
+            {
+                row["Close"] = known.GetDouble("Close");
+                row["CloseAsOf"] = knownAsOf;
+            }
+
+            try
+            {
+                await tables.MarketDaily.UpdateEntityAsync(row, known.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+            {
+                // A concurrent poll folded the same day meanwhile; its values came from the same source.
+            }
+
+            return;
+        }
+
+        try
+        {
+            await tables.MarketDaily.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            // A concurrent poll created the day first.
+        }
+    }
+
+    /// <summary>The daily rows of one asset for days in [from, to], oldest first.</summary>
+    public async Task<DailyPoint[]> ReadDailyAsync(string asset, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey ge {DayKey(to)} and RowKey le {DayKey(from)}");
+        var points = new List<DailyPoint>();
+        await foreach (var row in tables.MarketDaily.QueryAsync<TableEntity>(filter, select: ["RowKey", "High", "Close"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            points.Add(new DailyPoint(Assets.DayOf(DateTimeOffset.MaxValue.AddTicks(-long.Parse(row.RowKey, System.Globalization.CultureInfo.InvariantCulture))), row.GetDouble("High")!.Value, row.GetDouble("Close")!.Value));
+        }
+
+        points.Reverse();
+        return [.. points];
+    }
+
+    private static string DayKey(DateOnly day) => RowKeys.NewestFirst(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
     public async Task<MarketSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)
     {

@@ -20,11 +20,140 @@ public sealed class MarketView
     private readonly Dictionary<(string Asset, TimeSpan Window), WindowChange> _changes = [];
     private readonly Dictionary<string, string> _unusable = new(StringComparer.OrdinalIgnoreCase);
 
-    public MarketView(MarketSnapshot snapshot, IReadOnlyDictionary<string, HistoryPoint[]> history, Func<string, TimeSpan> tolerance)
+    private readonly Dictionary<string, DailyPoint[]> _daily;
+    private readonly Dictionary<(string Asset, int Days), WindowChange> _drawdowns = [];
+
+    public MarketView(MarketSnapshot snapshot, IReadOnlyDictionary<string, HistoryPoint[]> history, Func<string, TimeSpan> tolerance,
+        IReadOnlyDictionary<string, DailyPoint[]>? daily = null)
     {
         _snapshot = snapshot;
         _tolerance = tolerance;
         _history = new Dictionary<string, HistoryPoint[]>(history, StringComparer.OrdinalIgnoreCase);
+        _daily = daily is null ? new(StringComparer.OrdinalIgnoreCase) : new Dictionary<string, DailyPoint[]>(daily, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// How far the current value is below the highest value of the last <paramref name="days"/> UTC days (today
+    /// included), in percent (0 or negative). Reference is that high. No data unless the stored daily history reaches
+    /// back the whole window: a high is never guessed from a shorter one.
+    /// </summary>
+    public WindowChange Drawdown(string asset, int days)
+    {
+        if (_drawdowns.TryGetValue((asset, days), out var cached))
+        {
+            return cached;
+        }
+
+        WindowChange result;
+        if (!TryGetCurrent(asset, out var current))
+        {
+            result = WindowChange.NoData(DescribeUnusable(asset));
+        }
+        else if (!TryDailyWindow(asset, Assets.DayOf(current.AsOf), days, out var first, out var last, out var points))
+        {
+            result = WindowChange.NoData($"less than {days} days of {asset} history");
+        }
+        else
+        {
+            var high = current.Value;
+            for (var i = first; i <= last; i++)
+            {
+                high = Math.Max(high, points[i].High);
+            }
+
+            result = new WindowChange(true, ((current.Value / high) - 1) * 100, current.Value, high, null);
+        }
+
+        _drawdowns[(asset, days)] = result;
+        return result;
+    }
+
+    /// <summary>
+    /// Value of the holdings now and their high-water mark over the last <paramref name="days"/> days (from daily
+    /// closes), or why not. Every held asset must have a usable price now and daily history for the whole window.
+    /// </summary>
+    public PortfolioValue Portfolio(IReadOnlyDictionary<string, double> holdings, int days)
+    {
+        double now = 0;
+        DateOnly? today = null;
+        foreach (var (asset, quantity) in holdings)
+        {
+            if (!TryGetCurrent(asset, out var current))
+            {
+                return PortfolioValue.NoData(DescribeUnusable(asset));
+            }
+
+            now += quantity * current.Value;
+            var day = Assets.DayOf(current.AsOf);
+            today = today is { } t && t > day ? t : day;
+        }
+
+        var high = now;
+        for (var offset = 0; offset < days; offset++)
+        {
+            var day = today!.Value.AddDays(-offset);
+            double value = 0;
+            foreach (var (asset, quantity) in holdings)
+            {
+                if (!TryDay(asset, day, out var point))
+                {
+                    return PortfolioValue.NoData($"no {asset} close on {day:yyyy-MM-dd}");
+                }
+
+                value += quantity * point.Close;
+            }
+
+            high = Math.Max(high, value);
+        }
+
+        return new PortfolioValue(true, now, high, null);
+    }
+
+    private bool TryDailyWindow(string asset, DateOnly today, int days, out int first, out int last, out DailyPoint[] points)
+    {
+        first = last = -1;
+        if (!_daily.TryGetValue(asset, out points!) || points.Length == 0)
+        {
+            points = [];
+            return false;
+        }
+
+        var oldest = today.AddDays(-(days - 1));
+        if (points[0].Day > oldest)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (points[i].Day >= oldest && points[i].Day <= today)
+            {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+
+        return first >= 0;
+    }
+
+    private bool TryDay(string asset, DateOnly day, out DailyPoint point)
+    {
+        point = default;
+        if (!_daily.TryGetValue(asset, out var points))
+        {
+            return false;
+        }
+
+        for (var i = points.Length - 1; i >= 0; i--)
+        {
+            if (points[i].Day == day)
+            {
+                point = points[i];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public DateTimeOffset Now => _snapshot.TakenAt;
@@ -116,6 +245,14 @@ public sealed class MarketView
             : string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours}h");
 }
 
+/// <summary>A portfolio's value now and its high-water mark, or why it cannot be known.</summary>
+public readonly record struct PortfolioValue(bool HasData, double Now, double High, string? NoDataReason)
+{
+    public static PortfolioValue NoData(string reason) => new(false, 0, 0, reason);
+
+    public double DrawdownPercent => High <= 0 ? 0 : ((Now / High) - 1) * 100;
+}
+
 /// <summary>Builds the tick's view: the snapshot plus each tracked asset's recent history, one query per asset.</summary>
 public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Options.IOptions<MarketOptions> options)
 {
@@ -123,12 +260,18 @@ public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Opt
     {
         var market = options.Value;
         var history = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);
+        var daily = new Dictionary<string, DailyPoint[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var symbol in market.AllSymbols)
         {
             var from = snapshot.TakenAt - market.HistoryWindow - market.StalenessLimitFor(symbol);
             history[symbol] = await store.ReadHistoryAsync(symbol, from, snapshot.TakenAt + market.StalenessLimitFor(symbol), cancellationToken).ConfigureAwait(false);
+            if (symbol != Assets.FearAndGreed)
+            {
+                var today = Assets.DayOf(snapshot.TakenAt);
+                daily[symbol] = await store.ReadDailyAsync(symbol, today.AddDays(-market.DailyHistoryDays), today, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return new MarketView(snapshot, history, market.StalenessLimitFor);
+        return new MarketView(snapshot, history, market.StalenessLimitFor, daily);
     }
 }

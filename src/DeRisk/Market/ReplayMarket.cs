@@ -6,19 +6,29 @@ namespace DeRisk.Market;
 /// </summary>
 public static class ReplayMarket
 {
-    public static MarketView ViewAt(ReplayDataset data, DateTimeOffset now, IEnumerable<string> symbols, Func<string, TimeSpan> stalenessLimit, TimeSpan historyWindow)
+    public static MarketView ViewAt(ReplayDataset data, DateTimeOffset now, IEnumerable<string> symbols, Func<string, TimeSpan> stalenessLimit, TimeSpan historyWindow, int dailyDays = 31)
     {
         var quotes = new List<SnapshotQuote>();
         var history = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);
+        var daily = new Dictionary<string, DailyPoint[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var symbol in symbols.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var limit = stalenessLimit(symbol);
             var latest = data.LatestAtOrBefore(symbol, now);
             quotes.Add(MarketPoller.Judge(symbol, latest is { } p ? new SourceQuote(symbol, p.Value, p.AsOf, ReplaySource.SourceName) : null, now, limit));
             history[symbol] = Slice(data.Series(symbol), now - historyWindow - limit, now);
+            if (symbol != Assets.FearAndGreed)
+            {
+                // As the store folds polled values into days: the day's high and its latest value.
+                var today = Assets.DayOf(now);
+                daily[symbol] = Slice(data.Series(symbol), new DateTimeOffset(today.AddDays(-dailyDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now)
+                    .GroupBy(p => Assets.DayOf(p.AsOf))
+                    .Select(g => new DailyPoint(g.Key, g.Max(p => p.Value), g.MaxBy(p => p.AsOf).Value))
+                    .ToArray();
+            }
         }
 
-        return new MarketView(new MarketSnapshot(now, quotes), history, stalenessLimit);
+        return new MarketView(new MarketSnapshot(now, quotes), history, stalenessLimit, daily);
     }
 
     /// <summary>The points with as-of in [from, to], by binary search on the ascending series.</summary>

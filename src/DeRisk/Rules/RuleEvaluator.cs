@@ -48,6 +48,8 @@ public static class RuleEvaluator
         PriceLevelRule r => PriceLevel(r, market),
         SentimentRule r => Sentiment(r, market),
         DepegRule r => Depeg(r, market),
+        DrawdownRule r => Drawdown(r, market),
+        PortfolioDrawdownRule r => Portfolio(r, market),
         AllOfRule r => AllOf(r, market),
         AnyOfRule r => AnyOf(r, market),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "Unknown rule type."),
@@ -101,6 +103,26 @@ public static class RuleEvaluator
 
         var offPeg = Math.Abs(current.Value - 1) * 100;
         return Verdict.Of(offPeg > rule.Percent, offPeg, rule.Percent, offPeg <= rule.Percent * DepegRecovery);
+    }
+
+    private static Verdict Drawdown(DrawdownRule rule, MarketView market)
+    {
+        var drawdown = market.Drawdown(rule.Asset, rule.Days);
+        return drawdown.HasData
+            ? Verdict.Of(drawdown.Percent <= -rule.Percent, drawdown.Percent, -rule.Percent, drawdown.Percent > -rule.Percent * ChangeRecovery)
+            : Verdict.NoData(drawdown.NoDataReason!);
+    }
+
+    private static Verdict Portfolio(PortfolioDrawdownRule rule, MarketView market)
+    {
+        var value = market.Portfolio(rule.Holdings, rule.Days);
+        if (!value.HasData)
+        {
+            return Verdict.NoData(value.NoDataReason!);
+        }
+
+        var drawdown = value.DrawdownPercent;
+        return Verdict.Of(drawdown <= -rule.Percent, drawdown, -rule.Percent, drawdown > -rule.Percent * ChangeRecovery);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
     public const int MaxDepth = 3;
     public const int MaxChildren = 8;
 
-    private static readonly string[] Kinds = [PriceChangeRule.Kind, PriceLevelRule.Kind, SentimentRule.Kind, DepegRule.Kind, AllOfRule.Kind, AnyOfRule.Kind];
+    private static readonly string[] Kinds = [PriceChangeRule.Kind, PriceLevelRule.Kind, SentimentRule.Kind, DepegRule.Kind, DrawdownRule.Kind, PortfolioDrawdownRule.Kind, AllOfRule.Kind, AnyOfRule.Kind];
     private static readonly string[] LifecycleFields = ["for", "repeatEvery", "allClear"];
     private static readonly TimeSpan MaxHold = TimeSpan.FromDays(7);
     private static readonly TimeSpan MinRepeat = TimeSpan.FromMinutes(15);
@@ -49,6 +49,8 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
             PriceLevelRule.Kind => ["asset", "when", "level"],
             SentimentRule.Kind => ["when", "value"],
             DepegRule.Kind => ["asset", "percent"],
+            DrawdownRule.Kind => ["asset", "percent", "days"],
+            PortfolioDrawdownRule.Kind => ["holdings", "percent", "days", "maxRiskPercent"],
             AllOfRule.Kind or AnyOfRule.Kind => ["rules"],
             _ => [],
         };
@@ -85,6 +87,8 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
             PriceLevelRule.Kind => ParsePriceLevel(f),
             SentimentRule.Kind => ParseSentiment(f),
             DepegRule.Kind => ParseDepeg(f),
+            DrawdownRule.Kind => ParseDrawdown(f),
+            PortfolioDrawdownRule.Kind => ParsePortfolio(f, json),
             AllOfRule.Kind => ParseChildren(f, json, path, depth, errors) is { } all ? new AllOfRule(all) : null,
             _ => ParseChildren(f, json, path, depth, errors) is { } any ? new AnyOfRule(any) : null,
         };
@@ -143,6 +147,60 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
         var asset = Asset(f, "asset");
         var percent = f.Number("percent", 0, 50);
         return asset is null || percent is null ? null : new DepegRule(asset, percent.Value);
+    }
+
+    private DrawdownRule? ParseDrawdown(Fields f)
+    {
+        var asset = Asset(f, "asset");
+        var percent = f.Number("percent", 0, 100);
+        var days = f.Number("days", 0, DrawdownRule.MaxDays, integer: true);
+        return asset is null || percent is null || days is null ? null : new DrawdownRule(asset, percent.Value, (int)days.Value);
+    }
+
+    private PortfolioDrawdownRule? ParsePortfolio(Fields f, JsonElement json)
+    {
+        var percent = f.Number("percent", 0, 100);
+        var days = f.Number("days", 0, DrawdownRule.MaxDays, integer: true);
+        var maxRisk = f.Number("maxRiskPercent", 0, 100);
+        Dictionary<string, double>? holdings = null;
+        if (!json.TryGetProperty("holdings", out var element) || element.ValueKind != JsonValueKind.Object)
+        {
+            f.Error("holdings", "Required: an object of asset -> quantity, e.g. {\"BTC\": 0.5, \"USDC\": 2000}.");
+        }
+        else
+        {
+            holdings = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var holding in element.EnumerateObject())
+            {
+                var asset = holding.Name.ToUpperInvariant();
+                var field = "holdings." + Shorten(holding.Name);
+                if (asset == Assets.FearAndGreed || !isTrackedAsset(asset))
+                {
+                    f.Error(field, $"'{Shorten(holding.Name)}' is not a tracked asset.");
+                }
+                else if (holding.Value.ValueKind != JsonValueKind.Number || !holding.Value.TryGetDouble(out var quantity) || !double.IsFinite(quantity) || quantity <= 0 || quantity > 1e12)
+                {
+                    f.Error(field, "Must be a quantity greater than 0.");
+                }
+                else if (!holdings.TryAdd(asset, quantity))
+                {
+                    f.Error(field, "Listed twice.");
+                }
+            }
+
+            if (holdings.Count == 0 || holdings.Count > PortfolioDrawdownRule.MaxHoldings)
+            {
+                f.Error("holdings", $"Must list 1 to {PortfolioDrawdownRule.MaxHoldings} assets.");
+            }
+            else if (holdings.Keys.All(Assets.IsStablecoin))
+            {
+                f.Error("holdings", "Must hold at least one volatile asset.");
+            }
+        }
+
+        return percent is null || days is null || maxRisk is null || holdings is null || f.HasErrors
+            ? null
+            : new PortfolioDrawdownRule(holdings, percent.Value, (int)days.Value, maxRisk.Value);
     }
 
     private List<RuleSpec>? ParseChildren(Fields f, JsonElement json, string path, int depth, Dictionary<string, List<string>> errors)
@@ -231,6 +289,8 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
     private sealed class Fields(JsonElement json, string path, Dictionary<string, List<string>> errors)
     {
         public string Prefix => path.Length == 0 ? "" : path + ".";
+
+        public bool HasErrors => errors.Keys.Any(k => k.StartsWith(Prefix, StringComparison.Ordinal) || Prefix.Length == 0);
 
         public void Error(string field, string message) => Add(errors, Prefix + field, message);
 

@@ -13,6 +13,8 @@ namespace DeRisk.Rules;
 [JsonDerivedType(typeof(PriceLevelRule), PriceLevelRule.Kind)]
 [JsonDerivedType(typeof(SentimentRule), SentimentRule.Kind)]
 [JsonDerivedType(typeof(DepegRule), DepegRule.Kind)]
+[JsonDerivedType(typeof(DrawdownRule), DrawdownRule.Kind)]
+[JsonDerivedType(typeof(PortfolioDrawdownRule), PortfolioDrawdownRule.Kind)]
 [JsonDerivedType(typeof(AllOfRule), AllOfRule.Kind)]
 [JsonDerivedType(typeof(AnyOfRule), AnyOfRule.Kind)]
 public abstract record RuleSpec
@@ -99,6 +101,29 @@ public sealed record DepegRule(string Asset, double Percent) : RuleSpec
 
     [JsonIgnore]
     public override bool IsCritical => true;
+}
+
+/// <summary>"ASSET Percent % or more below its Days-day high." Resolves once back within three quarters of it.</summary>
+public sealed record DrawdownRule(string Asset, double Percent, int Days) : RuleSpec
+{
+    public const string Kind = "drawdown";
+    public const int MaxDays = 30;
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => [Asset];
+}
+
+/// <summary>
+/// "My holdings (asset -> quantity) lost Percent % or more from their Days-day high-water mark." The message says how
+/// much to move into stablecoins, in USD and per asset, to bring the volatile share back to MaxRiskPercent.
+/// </summary>
+public sealed record PortfolioDrawdownRule(IReadOnlyDictionary<string, double> Holdings, double Percent, int Days, double MaxRiskPercent) : RuleSpec
+{
+    public const string Kind = "portfolioDrawdown";
+    public const int MaxHoldings = 10;
+
+    [JsonIgnore]
+    public override IReadOnlyList<string> Symbols => Holdings.Keys.ToList();
 }
 
 /// <summary>Met when every child rule is met.</summary>

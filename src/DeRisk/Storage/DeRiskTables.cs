@@ -14,6 +14,7 @@ public sealed class DeRiskTables
         AlertStates = service.GetTableClient(prefix + "AlertStates");
         MarketHistory = service.GetTableClient(prefix + "MarketHistory");
         MarketSnapshots = service.GetTableClient(prefix + "MarketSnapshots");
+        MarketDaily = service.GetTableClient(prefix + "MarketDaily");
         Deliveries = service.GetTableClient(prefix + "Deliveries");
     }
 
@@ -29,10 +30,13 @@ public sealed class DeRiskTables
     /// <summary>Partition = "snapshot"; row = newest-first key of the poll time.</summary>
     public TableClient MarketSnapshots { get; }
 
+    /// <summary>Partition = asset symbol; row = newest-first key of the UTC day: that day's high and last value.</summary>
+    public TableClient MarketDaily { get; }
+
     /// <summary>Partition = subscriber id; row = notification id.</summary>
     public TableClient Deliveries { get; }
 
-    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, Deliveries];
+    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, MarketDaily, Deliveries];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

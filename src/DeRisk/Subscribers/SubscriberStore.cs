@@ -135,6 +135,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         PriceLevelRule => PriceLevelRule.Kind,
         SentimentRule => SentimentRule.Kind,
         DepegRule => DepegRule.Kind,
+        DrawdownRule => DrawdownRule.Kind,
+        PortfolioDrawdownRule => PortfolioDrawdownRule.Kind,
         AllOfRule => AllOfRule.Kind,
         AnyOfRule => AnyOfRule.Kind,
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.GetType().Name, "Unknown rule type."),

@@ -25,6 +25,7 @@ public sealed class BacktestTests(AzuriteFixture azurite) : IAsyncLifetime
     [
         new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 10, window = "24h" },
         new { kind = "depeg", asset = "UST", percent = 5, allClear = true },
+        new { kind = "drawdown", asset = "BTC", percent = 15, days = 3 },
         new { kind = "allOf", rules = new object[] { new { kind = "priceChange", asset = "LUNA", direction = "drop", percent = 30, window = "24h" }, new { kind = "sentiment", when = "atOrBelow", value = 20 } } },
     ];
 
@@ -79,7 +80,7 @@ public sealed class BacktestTests(AzuriteFixture azurite) : IAsyncLifetime
             .Run(new BacktestRules(DeliveryPreferences.Default, rules), BacktestRange.Daily(new DateOnly(2022, 4, 28), new DateOnly(2022, 5, 31)));
 
         Assert.True(sent.Count >= 2, $"May 2022 should trip these rules more than once; sent {sent.Count}");
-        Assert.Contains(sent, s => s.Text.StartsWith("DeRisk, 3 alerts:", StringComparison.Ordinal));
+        Assert.Contains(sent, s => s.Text.StartsWith("DeRisk, 4 alerts:", StringComparison.Ordinal));
         Assert.Equal(sent, report.Notifications.Select(n => (DateOnly.FromDateTime(n.Time.UtcDateTime), n.Text)).ToList());
         Assert.Equal(report.Rules.Sum(r => r.Episodes), report.Episodes.Count);
     }

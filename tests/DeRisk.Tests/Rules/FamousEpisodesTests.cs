@@ -134,3 +134,64 @@ public sealed class FamousEpisodesTests
         Assert.Empty(Replay(new DepegRule("USDC", 0.1), new DateOnly(2022, 5, 1), new DateOnly(2022, 5, 31)).Fired);
     }
 }
+
+public sealed class DrawdownEpisodesTests
+{
+    [Fact]
+    public void Btc_drawdown_from_its_30_day_high_fires_on_the_first_close_20_percent_below_it()
+    {
+        // At tick day D the current close is the candle of D-1; the 30-day window holds the closes of D-30 .. D-1.
+        static double Drawdown(DateOnly day) =>
+            (History.BtcClose(day.AddDays(-1)) / Enumerable.Range(1, 30).Max(i => History.BtcClose(day.AddDays(-i)))) - 1;
+        var first = Enumerable.Range(1, 30).Select(d => new DateOnly(2022, 6, d)).First(day => Drawdown(day) <= -0.20);
+        var rule = new DrawdownRule("BTC", 20, 30);
+
+        var fired = new List<DateOnly>();
+        var state = AlertState.Initial("s", "r");
+        for (var day = new DateOnly(2022, 6, 1); day <= new DateOnly(2022, 6, 30); day = day.AddDays(1))
+        {
+            var now = new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero);
+            var market = new MarketOptions();
+            var view = ReplayMarket.ViewAt(ReplayDataset.Default, now, ["BTC"], market.StalenessLimitFor, market.HistoryWindow, market.DailyHistoryDays);
+            var verdict = RuleEvaluator.Evaluate(rule, view);
+            Assert.Equal(Drawdown(day) * 100, verdict.Observed, 9);
+            if (AlertLifecycle.Next(state, rule, verdict, now) is Transition.Fire f)
+            {
+                fired.Add(day);
+                state = f.Next;
+            }
+        }
+
+        Assert.Equal(first, fired[0]);
+        Assert.Single(fired);
+    }
+
+    [Fact]
+    public void Portfolio_drawdown_in_the_luna_collapse_says_how_much_to_move_to_stablecoins()
+    {
+        // 0.5 BTC, 100 LUNA and 5,000 UST; at most 40 % in volatile assets.
+        var holdings = new Dictionary<string, double> { ["BTC"] = 0.5, ["LUNA"] = 100, ["UST"] = 5000 };
+        var rule = new PortfolioDrawdownRule(holdings, 20, 7, 40);
+        var now = new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero);
+        var market = new MarketOptions();
+        var view = ReplayMarket.ViewAt(ReplayDataset.Default, now, ["BTC", "LUNA", "UST"], market.StalenessLimitFor, market.HistoryWindow, market.DailyHistoryDays);
+
+        double Close(string asset, DateTimeOffset at) => ReplayDataset.Default.LatestAtOrBefore(asset, at)!.Value.Value;
+        double Value(DateTimeOffset at) => (0.5 * Close("BTC", at)) + (100 * Close("LUNA", at)) + (5000 * Close("UST", at));
+        var high = Enumerable.Range(0, 7).Max(i => Value(now.AddDays(-i)));
+        var drawdown = ((Value(now) / high) - 1) * 100;
+        var volatileValue = (0.5 * Close("BTC", now)) + (100 * Close("LUNA", now));
+        var move = volatileValue - (0.40 * Value(now));
+
+        var verdict = RuleEvaluator.Evaluate(rule, view);
+        var advice = PortfolioAdvice.For(holdings, 40, view)!;
+        var text = AlertMessageRenderer.Sms(rule, view);
+
+        Assert.Equal(VerdictKind.Met, verdict.Kind);
+        Assert.Equal(drawdown, verdict.Observed, 9);
+        Assert.Equal(move, advice.Total, 6);
+        Assert.Equal(move, advice.PerAsset.Sum(p => p.Usd), 6);
+        Assert.Contains("move about $" + move.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength, text);
+    }
+}

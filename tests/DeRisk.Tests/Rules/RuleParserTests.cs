@@ -62,3 +62,35 @@ public sealed class RuleParserTests
         Assert.True(parsed.Errors.ContainsKey(field), string.Join("; ", parsed.Errors.Keys));
     }
 }
+
+public sealed class DrawdownRuleParserTests
+{
+    private static readonly RuleParser Parser = new(asset => asset is "BTC" or "UST" or "USDC" or "LUNA");
+
+    [Theory]
+    [InlineData("""{"kind":"drawdown","asset":"BTC","percent":20,"days":31}""", "days")]
+    [InlineData("""{"kind":"drawdown","asset":"BTC","percent":20,"days":2.5}""", "days")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{"BTC":-1},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings.BTC")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{"DOGE":1},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings.DOGE")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{"USDC":100},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{"BTC":1},"percent":20,"days":30}""", "maxRiskPercent")]
+    public void Drawdown_mistakes_are_named_by_field(string json, string field)
+    {
+        var parsed = Parser.Parse(JsonDocument.Parse(json).RootElement);
+
+        Assert.False(parsed.IsValid);
+        Assert.True(parsed.Errors.ContainsKey(field), string.Join("; ", parsed.Errors.Keys));
+    }
+
+    [Fact]
+    public void Portfolio_rule_round_trips_with_its_holdings()
+    {
+        var parsed = Parser.Parse(JsonDocument.Parse("""{"kind":"portfolioDrawdown","holdings":{"btc":0.5,"USDC":2000},"percent":15,"days":30,"maxRiskPercent":60}""").RootElement);
+
+        var rule = Assert.IsType<PortfolioDrawdownRule>(parsed.Rule);
+        var restored = (PortfolioDrawdownRule)JsonSerializer.Deserialize<RuleSpec>(JsonSerializer.Serialize<RuleSpec>(rule, RuleJson.Options), RuleJson.Options)!;
+        Assert.Equal(rule.Holdings.OrderBy(h => h.Key), restored.Holdings.OrderBy(h => h.Key));
+        Assert.Equal((15d, 30, 60d), (restored.Percent, restored.Days, restored.MaxRiskPercent));
+    }
+}
