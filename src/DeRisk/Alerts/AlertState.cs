@@ -160,23 +160,7 @@ public sealed class AlertStateStore(DeRiskTables tables)
             ["Day"] = budget.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["Sent"] = budget.Sent,
         };
-        try
-        {
-            if (budget.ETag is { } etag)
-            {
-                await tables.AlertStates.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await tables.AlertStates.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
-        {
-            return false;
-        }
+        return await TryAddOrUpdateAsync(entity, budget.ETag, cancellationToken).ConfigureAwait(false);
     }
 
     public static string Key(string subscriberId, string ruleId) => subscriberId + "|" + ruleId;
@@ -194,11 +178,17 @@ public sealed class AlertStateStore(DeRiskTables tables)
             ["LastNotifiedAt"] = next.LastNotifiedAt,
             ["Repeats"] = next.Repeats,
         };
+        return await TryAddOrUpdateAsync(entity, next.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts the row when it was not read (no ETag), else replaces it only if unchanged since read.</summary>
+    private async Task<bool> TryAddOrUpdateAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken)
+    {
         try
         {
-            if (next.ETag is { } etag)
+            if (etag is { } known)
             {
-                await tables.AlertStates.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await tables.AlertStates.UpdateEntityAsync(entity, known, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
             else
             {

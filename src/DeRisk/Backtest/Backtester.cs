@@ -98,7 +98,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
 
         progress?.Report(1);
         var summaries = rules.Rules
-            .Select(r => new RuleSummary(r.Id, KindOf(r.Spec), counts[r.Id][0], counts[r.Id][1], counts[r.Id][2], counts[r.Id][3]))
+            .Select(r => new RuleSummary(r.Id, r.Spec.KindName, counts[r.Id][0], counts[r.Id][1], counts[r.Id][2], counts[r.Id][3]))
             .ToList();
         var episodes = fired.Select(f => Outcome(f.RuleId, f.Episode, f.At, rules.Rules.First(r => r.Id == f.RuleId).Spec, range)).OfType<EpisodeOutcome>().ToList();
         return new BacktestReport(range, notifications, summaries, episodes, capped);
@@ -127,7 +127,4 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
         return new EpisodeOutcome(ruleId, episode, at, asset, start.Value, bottom.AsOf, bottom.Value,
             Math.Max(0, (bottom.AsOf - at).TotalDays), ((bottom.Value / start.Value) - 1) * 100, moveAfterWeek);
     }
-
-    private static string KindOf(Rules.RuleSpec spec) =>
-        System.Text.Json.JsonSerializer.SerializeToElement(spec, RuleJson.Options).GetProperty("kind").GetString()!;
 }

@@ -42,6 +42,21 @@ public abstract record RuleSpec
     [JsonIgnore]
     public abstract IReadOnlyList<string> Symbols { get; }
 
+    /// <summary>The "kind" this rule has in JSON.</summary>
+    [JsonIgnore]
+    public string KindName => this switch
+    {
+        PriceChangeRule => PriceChangeRule.Kind,
+        PriceLevelRule => PriceLevelRule.Kind,
+        SentimentRule => SentimentRule.Kind,
+        DepegRule => DepegRule.Kind,
+        DrawdownRule => DrawdownRule.Kind,
+        PortfolioDrawdownRule => PortfolioDrawdownRule.Kind,
+        AllOfRule => AllOfRule.Kind,
+        AnyOfRule => AnyOfRule.Kind,
+        _ => throw new InvalidOperationException($"Unknown rule type {GetType().Name}."),
+    };
+
     /// <summary>Depeg alerts are critical: people de-risk into stablecoins, so a broken one matters most.</summary>
     [JsonIgnore]
     public virtual bool IsCritical => false;

@@ -59,7 +59,7 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
 
         var entity = new TableEntity(shard, subscriberId + RuleInfix + rule.Id)
         {
-            ["Kind"] = KindOf(rule.Spec),
+            ["Kind"] = rule.Spec.KindName,
             ["Spec"] = JsonSerializer.Serialize(rule.Spec, RuleJson.Options),
             ["CreatedAt"] = rule.CreatedAt,
         };
@@ -128,19 +128,6 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
                 TimeOnly.TryParseExact(row.GetString("QuietStart"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null,
                 TimeOnly.TryParseExact(row.GetString("QuietEnd"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) ? end : null,
                 row.GetInt32("DailyCap") ?? DeliveryPreferences.DefaultDailyCap));
-
-    private static string KindOf(RuleSpec spec) => spec switch
-    {
-        PriceChangeRule => PriceChangeRule.Kind,
-        PriceLevelRule => PriceLevelRule.Kind,
-        SentimentRule => SentimentRule.Kind,
-        DepegRule => DepegRule.Kind,
-        DrawdownRule => DrawdownRule.Kind,
-        PortfolioDrawdownRule => PortfolioDrawdownRule.Kind,
-        AllOfRule => AllOfRule.Kind,
-        AnyOfRule => AnyOfRule.Kind,
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.GetType().Name, "Unknown rule type."),
-    };
 }
 
 /// <summary>The JSON form of rules, shared by the API and storage.</summary>

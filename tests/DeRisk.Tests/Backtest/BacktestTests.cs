@@ -19,7 +19,7 @@ namespace DeRisk.Tests.Backtest;
 
 /// <summary>The backtest sends, on the same data, exactly what the functions path sends: same days, same words.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class BacktestTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class BacktestTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 4, 28, 0, 0, 30, TimeSpan.Zero))
 {
     private static readonly object[] RuleBodies =
     [
@@ -29,27 +29,11 @@ public sealed class BacktestTests(AzuriteFixture azurite) : IAsyncLifetime
         new { kind = "allOf", rules = new object[] { new { kind = "priceChange", asset = "LUNA", direction = "drop", percent = 30, window = "24h" }, new { kind = "sentiment", when = "atOrBelow", value = 20 } } },
     ];
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2022, 4, 28, 0, 0, 30, TimeSpan.Zero));
-    private TwilioSink _sink = null!;
-    private LocalHostFactory _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
-        await _sink.StartAsync("http://127.0.0.1:0");
-        _host = new LocalHostFactory(azurite, _time, _sink.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sink.DisposeAsync();
-    }
 
     [Fact]
     public async Task Backtest_of_may_2022_sends_what_the_functions_path_sends()
     {
-        var client = _host.CreateClient();
+        var client = Host.CreateClient();
         var subscriberId = await May2022ReplayTests.CreateSubscriberAsync(client, "+14155550105");
         var rules = new List<StoredRule>();
         foreach (var body in RuleBodies)
@@ -61,19 +45,19 @@ public sealed class BacktestTests(AzuriteFixture azurite) : IAsyncLifetime
                 json.RootElement.GetProperty("rule").Deserialize<RuleSpec>(RuleJson.Options)!, default));
         }
 
-        var tick = _host.Services.GetRequiredService<MarketTick>();
-        var dispatcher = _host.Services.GetRequiredService<Dispatcher>();
+        var tick = Host.Services.GetRequiredService<MarketTick>();
+        var dispatcher = Host.Services.GetRequiredService<Dispatcher>();
         var sent = new List<(DateOnly Day, string Text)>();
         for (var day = new DateOnly(2022, 4, 28); day <= new DateOnly(2022, 5, 31); day = day.AddDays(1))
         {
-            _time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
+            Time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
             await tick.RunAsync(default);
-            var before = _sink.Messages.Count;
+            var before = Sink.Messages.Count;
             while ((await dispatcher.DrainAsync(default)).Received > 0)
             {
             }
 
-            sent.AddRange(_sink.Messages.Skip(before).Select(m => (day, m.Body)));
+            sent.AddRange(Sink.Messages.Skip(before).Select(m => (day, m.Body)));
         }
 
         var report = new Backtester(ReplayDataset.Default, new MarketOptions())

@@ -9,37 +9,23 @@ namespace DeRisk.Tests.Delivery;
 
 /// <summary>The dispatcher against the Twilio stand-in's real failure answers, on Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero))
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
-    private TwilioSink _sink = null!;
-    private LocalHostFactory _host = null!;
     private string _subscriberId = null!;
 
-    private Dispatcher Dispatcher => _host.Services.GetRequiredService<Dispatcher>();
+    private Dispatcher Dispatcher => Host.Services.GetRequiredService<Dispatcher>();
 
-    private INotificationQueue Queue => _host.Services.GetRequiredService<INotificationQueue>();
+    private INotificationQueue Queue => Host.Services.GetRequiredService<INotificationQueue>();
 
-    private DeliveryStore Deliveries => _host.Services.GetRequiredService<DeliveryStore>();
+    private DeliveryStore Deliveries => Host.Services.GetRequiredService<DeliveryStore>();
 
-    public async Task InitializeAsync()
-    {
-        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
-        await _sink.StartAsync("http://127.0.0.1:0");
-        _host = new LocalHostFactory(azurite, _time, _sink.BaseAddress);
-        _subscriberId = await May2022ReplayTests.CreateSubscriberAsync(_host.CreateClient(), "+14155550103");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sink.DisposeAsync();
-    }
+    protected override async Task OnStartedAsync() =>
+        _subscriberId = await May2022ReplayTests.CreateSubscriberAsync(Host.CreateClient(), "+14155550103");
 
     private async Task<Notification> EnqueueAsync(int episode)
     {
         var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000a", episode), _subscriberId,
-            "0000000000000000000000000000000a", episode, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", _time.GetUtcNow());
+            "0000000000000000000000000000000a", episode, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", Time.GetUtcNow());
         await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         return notification;
     }
@@ -54,12 +40,12 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Permanent_twilio_error_dead_letters_at_once_with_the_code_and_sends_nothing(int code, string message)
     {
         var notification = await EnqueueAsync(1);
-        _sink.FailNext(new SinkFailure(400, code, message));
+        Sink.FailNext(new SinkFailure(400, code, message));
 
         var result = await Dispatcher.DrainAsync(default);
 
         Assert.Equal((1, 0, 1), (result.Received, result.Sent, result.DeadLettered));
-        Assert.Empty(_sink.Messages);
+        Assert.Empty(Sink.Messages);
         var dead = Assert.Single(await Queue.PeekDeadLettersAsync(10, default));
         Assert.Equal((notification.Id, $"Twilio{code}"), (dead.MessageId, dead.Reason));
         Assert.Contains(message, dead.Description, StringComparison.Ordinal);
@@ -74,7 +60,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Transient_twilio_error_is_retried_through_the_queue_and_then_sent_once(int status, int code)
     {
         var notification = await EnqueueAsync(2);
-        _sink.FailNext(new SinkFailure(status, code, "Try again later", status == 429 ? TimeSpan.FromSeconds(1) : null));
+        Sink.FailNext(new SinkFailure(status, code, "Try again later", status == 429 ? TimeSpan.FromSeconds(1) : null));
 
         var first = await Dispatcher.DrainAsync(default);
         var retrying = await RecordOf(notification);
@@ -84,10 +70,10 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Retrying, 1), (retrying.Status, retrying.Attempts));
         Assert.Contains($"Twilio {status}", retrying.LastError, StringComparison.Ordinal);
         Assert.Equal((1, 1), (second.Received, second.Sent));
-        var sent = Assert.Single(_sink.Messages);
+        var sent = Assert.Single(Sink.Messages);
         var record = await RecordOf(notification);
         Assert.Equal((DeliveryStatus.Sent, 2, sent.Sid), (record.Status, record.Attempts, record.ProviderId));
-        Assert.Equal(2, _sink.Requests);
+        Assert.Equal(2, Sink.Requests);
     }
 
     [Fact]
@@ -96,7 +82,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
         var notification = await EnqueueAsync(3);
         for (var i = 0; i < 3; i++)
         {
-            _sink.FailNext(new SinkFailure(503, 20503, $"Service unavailable {i + 1}"));
+            Sink.FailNext(new SinkFailure(503, 20503, $"Service unavailable {i + 1}"));
         }
 
         var results = new List<DispatchResult>();
@@ -112,7 +98,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("Service unavailable 3", dead.Description, StringComparison.Ordinal);
         Assert.Equal((DeliveryStatus.DeadLettered, 3), ((await RecordOf(notification)).Status, (await RecordOf(notification)).Attempts));
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
-        Assert.Empty(_sink.Messages);
+        Assert.Empty(Sink.Messages);
     }
 
     [Fact]
@@ -130,17 +116,17 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_delivery_claim_is_held_by_one_dispatcher_and_a_settled_one_is_never_claimed_again()
     {
         var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000b", 1), _subscriberId,
-            "0000000000000000000000000000000b", 1, Notification.SmsChannel, "text", _time.GetUtcNow());
+            "0000000000000000000000000000000b", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
 
-        var first = await Deliveries.ClaimAsync(notification, _time.GetUtcNow(), claimTimeout, default);
-        var second = await Deliveries.ClaimAsync(notification, _time.GetUtcNow(), claimTimeout, default);
+        var first = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
+        var second = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
         var claim = Assert.IsType<ClaimResult.Claimed>(first).Claim;
         Assert.IsType<ClaimResult.HeldElsewhere>(second);
 
-        Assert.True(await Deliveries.RecordAsync(claim, DeliveryStatus.Sent, _time.GetUtcNow(), "SM1", "queued"));
-        _time.Advance(TimeSpan.FromHours(1));
-        var third = await Deliveries.ClaimAsync(notification, _time.GetUtcNow(), claimTimeout, default);
+        Assert.True(await Deliveries.RecordAsync(claim, DeliveryStatus.Sent, Time.GetUtcNow(), "SM1", "queued"));
+        Time.Advance(TimeSpan.FromHours(1));
+        var third = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
         Assert.Equal(DeliveryStatus.Sent, Assert.IsType<ClaimResult.AlreadySettled>(third).Status);
     }
 
@@ -148,15 +134,15 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_claim_abandoned_by_a_crashed_dispatcher_is_taken_over_after_the_claim_timeout()
     {
         var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId,
-            "0000000000000000000000000000000c", 1, Notification.SmsChannel, "text", _time.GetUtcNow());
+            "0000000000000000000000000000000c", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
-        var crashed = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, _time.GetUtcNow(), claimTimeout, default)).Claim;
+        var crashed = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default)).Claim;
 
-        _time.Advance(TimeSpan.FromMinutes(2));
-        var takeover = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, _time.GetUtcNow(), claimTimeout, default)).Claim;
+        Time.Advance(TimeSpan.FromMinutes(2));
+        var takeover = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default)).Claim;
 
         Assert.Equal(2, takeover.Attempts);
-        Assert.False(await Deliveries.RecordAsync(crashed, DeliveryStatus.Sent, _time.GetUtcNow(), "SM-late", "queued"));
-        Assert.True(await Deliveries.RecordAsync(takeover, DeliveryStatus.Sent, _time.GetUtcNow(), "SM-new", "queued"));
+        Assert.False(await Deliveries.RecordAsync(crashed, DeliveryStatus.Sent, Time.GetUtcNow(), "SM-late", "queued"));
+        Assert.True(await Deliveries.RecordAsync(takeover, DeliveryStatus.Sent, Time.GetUtcNow(), "SM-new", "queued"));
     }
 }

@@ -18,36 +18,20 @@ namespace DeRisk.Tests.EndToEnd;
 /// 127.0.0.1 -> delivery recorded. Expectations are derived from the CSV, day by day.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 1, 0, 0, 30, TimeSpan.Zero))
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2022, 5, 1, 0, 0, 30, TimeSpan.Zero));
-    private TwilioSink _sink = null!;
-    private LocalHostFactory _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
-        await _sink.StartAsync("http://127.0.0.1:0");
-        _host = new LocalHostFactory(azurite, _time, _sink.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sink.DisposeAsync();
-    }
 
     [Fact]
     public async Task Btc_drop_rule_sends_exactly_the_sms_the_history_implies_on_the_right_days_and_never_twice()
     {
-        var client = _host.CreateClient();
+        var client = Host.CreateClient();
         var subscriberId = await CreateSubscriberAsync(client, "+14155550100");
         var ruleResponse = await client.PostAsJsonAsync($"/api/subscribers/{subscriberId}/rules",
             new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 10, window = "24h" });
         Assert.Equal(HttpStatusCode.Created, ruleResponse.StatusCode);
 
-        var tick = _host.Services.GetRequiredService<MarketTick>();
-        var dispatcher = _host.Services.GetRequiredService<Dispatcher>();
+        var tick = Host.Services.GetRequiredService<MarketTick>();
+        var dispatcher = Host.Services.GetRequiredService<Dispatcher>();
 
         // Expected from the CSV: the tick at day D 00:00:30 sees the close of D-1 against the close of D-2.
         // An episode starts when the change is at or below -10 % and no episode is open; it closes only once the
@@ -60,7 +44,7 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
             {
                 // The first poll has no stored history: no data, no alert.
                 await RunDayAsync(tick, dispatcher, day);
-                Assert.Empty(_sink.Messages);
+                Assert.Empty(Sink.Messages);
                 continue;
             }
 
@@ -78,11 +62,11 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
 
             var result = await RunDayAsync(tick, dispatcher, day);
             Assert.Equal(met ? 1 : 0, result.Evaluation.Met);
-            Assert.Equal(expected.Count, _sink.Messages.Count);
+            Assert.Equal(expected.Count, Sink.Messages.Count);
         }
 
         Assert.NotEmpty(expected);
-        var messages = _sink.Messages.ToList();
+        var messages = Sink.Messages.ToList();
         Assert.Equal(expected.Count, messages.Count);
         for (var i = 0; i < expected.Count; i++)
         {
@@ -95,30 +79,30 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         // The delivery is recorded with Twilio's SID.
-        var deliveries = await _host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default);
+        var deliveries = await Host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default);
         Assert.Equal(messages.Select(m => m.Sid).Order(), deliveries.Select(d => d.ProviderId!).Order());
         Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
 
         // The same tick again sends nothing more.
         await RunDayAsync(tick, dispatcher, new DateOnly(2022, 5, 31));
-        Assert.Equal(expected.Count, _sink.Messages.Count);
+        Assert.Equal(expected.Count, Sink.Messages.Count);
 
         // The queue delivering the same notification again sends nothing more either.
         var first = deliveries[0];
-        var queue = _host.Services.GetRequiredService<INotificationQueue>();
+        var queue = Host.Services.GetRequiredService<INotificationQueue>();
         var rule = JsonDocument.Parse(await ruleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var again = new Notification(first.NotificationId, subscriberId, rule, 1, Notification.SmsChannel, "duplicate", _time.GetUtcNow());
+        var again = new Notification(first.NotificationId, subscriberId, rule, 1, Notification.SmsChannel, "duplicate", Time.GetUtcNow());
         await queue.SendAsync(new OutgoingMessage(again.Id, again.ToBinary()), default);
         var drained = await dispatcher.DrainAsync(default);
         Assert.Equal((1, 1, 0), (drained.Received, drained.Duplicates, drained.Sent));
-        Assert.Equal(expected.Count, _sink.Messages.Count);
-        Assert.Equal(expected.Count, _sink.Requests);
+        Assert.Equal(expected.Count, Sink.Messages.Count);
+        Assert.Equal(expected.Count, Sink.Requests);
     }
 
     [Fact]
     public async Task Stale_or_missing_prices_report_no_data_and_fire_nothing()
     {
-        var client = _host.CreateClient();
+        var client = Host.CreateClient();
         var subscriberId = await CreateSubscriberAsync(client, "+14155550101");
         foreach (var asset in new[] { "BTC", "USDC" })
         {
@@ -127,36 +111,36 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
-        var tick = _host.Services.GetRequiredService<MarketTick>();
+        var tick = Host.Services.GetRequiredService<MarketTick>();
 
         // Build history on schedule up to the tick of 2022-05-09.
         for (var day = new DateOnly(2022, 5, 7); day <= new DateOnly(2022, 5, 9); day = day.AddDays(1))
         {
-            _time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
+            Time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
             await tick.RunAsync(default);
         }
 
         // At 06:00 the newest BTC value is still the close as of 00:00: six hours old, past the 15-minute limit.
-        _time.SetUtcNow(new DateTimeOffset(2022, 5, 9, 6, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(2022, 5, 9, 6, 0, 0, TimeSpan.Zero));
         var result = await tick.RunAsync(default);
 
         Assert.Equal(DeRisk.Market.QuoteStatus.Stale, result.Snapshot.Get("BTC").Status);
         Assert.Null(result.Snapshot.Get("BTC").Value);
         Assert.Equal(DeRisk.Market.QuoteStatus.Missing, result.Snapshot.Get("USDC").Status);
         Assert.Equal((2, 2, 0, 0), (result.Evaluation.Rules, result.Evaluation.NoData, result.Evaluation.Met, result.Evaluation.Fired));
-        var drained = await _host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+        var drained = await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
         Assert.Equal(0, drained.Received);
-        Assert.Empty(_sink.Messages);
+        Assert.Empty(Sink.Messages);
 
         // The rule itself is live: with the fresh close of 05-09 (-11.6 %) it fires; USDC stays without data.
-        _time.SetUtcNow(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
         var fresh = await tick.RunAsync(default);
         Assert.Equal((1, 1), (fresh.Evaluation.Fired, fresh.Evaluation.NoData));
     }
 
     private async Task<TickResult> RunDayAsync(MarketTick tick, Dispatcher dispatcher, DateOnly day)
     {
-        _time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
         var result = await tick.RunAsync(default);
         while ((await dispatcher.DrainAsync(default)).Received > 0)
         {

@@ -1,0 +1,30 @@
+using DeRisk.LocalHost.Sinks;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DeRisk.Tests.Infrastructure;
+
+/// <summary>A test class's own local host on Azurite, on fake time from <paramref name="start"/>, sending SMS to its own Twilio sink on 127.0.0.1.</summary>
+public abstract class LocalHostWithTwilioSink(AzuriteFixture azurite, DateTimeOffset start) : IAsyncLifetime
+{
+    protected FakeTimeProvider Time { get; } = new(start);
+
+    protected TwilioSink Sink { get; private set; } = null!;
+
+    protected LocalHostFactory Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
+        await Sink.StartAsync("http://127.0.0.1:0");
+        Host = new LocalHostFactory(azurite, Time, Sink.BaseAddress);
+        await OnStartedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Sink.DisposeAsync();
+    }
+
+    protected virtual Task OnStartedAsync() => Task.CompletedTask;
+}
