@@ -42,7 +42,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     {
         var now = _time.GetUtcNow();
         TimeSpan? delay = message.ScheduledEnqueueTime is { } at && at > now
-            ? TimeSpan.FromTicks(Math.Min((at - now).Ticks, MaxVisibilityDelay.Ticks))
+            ? TimeSpan.FromTicks(Math.Min(WallDelay(at - now).Ticks, MaxVisibilityDelay.Ticks))
             : null;
         var envelope = new Envelope(message.MessageId, message.Body.ToString(), now, null, null);
         await _queue.SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
@@ -121,6 +121,9 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     // The message is gone (404), or was received again by someone else and holds a new pop receipt (400).
     private static bool IsLockLost(RequestFailedException ex) =>
         ex.Status == StorageStatus.NotFound || ex.ErrorCode == "PopReceiptMismatch";
+
+    // The service counts the visibility delay on the wall clock; under a replay clock a replayed hour is shorter.
+    private TimeSpan WallDelay(TimeSpan appDelay) => _time is Market.ReplayClock replay ? replay.ToWall(appDelay) : appDelay;
 
     private static string Token(string queueMessageId, string popReceipt) => queueMessageId + "\n" + popReceipt;
 

@@ -26,6 +26,7 @@ public sealed class ReplayClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         _wall.CreateTimer(callback, state, ToWall(dueTime), ToWall(period));
 
-    private TimeSpan ToWall(TimeSpan replayed) =>
+    /// <summary>How long a replayed duration lasts on the wall clock (for waits the storage service keeps, such as a queue message's visibility delay).</summary>
+    public TimeSpan ToWall(TimeSpan replayed) =>
         replayed == Timeout.InfiniteTimeSpan || replayed <= TimeSpan.Zero ? replayed : replayed / _speed;
 }
