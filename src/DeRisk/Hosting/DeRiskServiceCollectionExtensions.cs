@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Messaging.ServiceBus;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using DeRisk.Alerts;
@@ -111,9 +112,35 @@ public static class DeRiskServiceCollectionExtensions
         services.AddValidatedOptions<NotificationQueueOptions>(NotificationQueueOptions.Section);
         services.AddValidatedOptions<DispatchOptions>(DispatchOptions.Section);
         services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
-        services.TryAddSingleton<StorageNotificationQueue>();
-        services.TryAddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageNotificationQueue>());
-        services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<StorageNotificationQueue>());
+        services.AddValidatedOptions<ServiceBusOptions>(ServiceBusOptions.Section);
+        var serviceBus = builder.Configuration.GetSection(ServiceBusOptions.Section).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
+        if (serviceBus.IsConfigured)
+        {
+            // Service Bus when configured: one long-lived client, sender and receivers.
+            services.TryAddSingleton(sp =>
+            {
+                var bus = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+                return string.IsNullOrWhiteSpace(bus.ConnectionString)
+                    ? new ServiceBusClient(bus.FullyQualifiedNamespace, sp.GetRequiredService<TokenCredential>())
+                    : new ServiceBusClient(bus.ConnectionString);
+            });
+            services.TryAddSingleton<INotificationQueue>(sp =>
+            {
+                var client = sp.GetRequiredService<ServiceBusClient>();
+                var queue = sp.GetRequiredService<IOptions<NotificationQueueOptions>>().Value.QueueName;
+                return new ServiceBusNotificationQueue(
+                    client.CreateSender(queue),
+                    client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
+                    client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }),
+                    sp.GetRequiredService<IOptions<ServiceBusOptions>>());
+            });
+        }
+        else
+        {
+            services.TryAddSingleton<StorageNotificationQueue>();
+            services.TryAddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageNotificationQueue>());
+            services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<StorageNotificationQueue>());
+        }
         services.TryAddSingleton<DeliveryStore>();
         services.TryAddSingleton<Dispatcher>();
 

@@ -1,0 +1,72 @@
+using DeRisk.Delivery;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DeRisk.Tests.Delivery;
+
+/// <summary>
+/// The peek-lock contract every notification queue adapter keeps: the same tests run on the Storage queue (for real,
+/// on Azurite) and on Service Bus (its SDK clients through Moq and ServiceBusModelFactory).
+/// </summary>
+public abstract class NotificationQueueContract : IAsyncLifetime
+{
+    protected static readonly TimeSpan Lock = TimeSpan.FromSeconds(30);
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2022, 5, 10, 0, 0, 0, TimeSpan.Zero));
+
+    protected INotificationQueue Queue { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Queue = await CreateQueueAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected abstract Task<INotificationQueue> CreateQueueAsync();
+
+    [Fact]
+    public async Task Sent_message_arrives_once_with_its_id_body_and_delivery_count_and_complete_removes_it()
+    {
+        await Queue.SendAsync(new OutgoingMessage("n-1", BinaryData.FromString("""{"a":1}""")), default);
+
+        var received = Assert.Single(await Queue.ReceiveAsync(10, Lock, default));
+        Assert.Equal(("n-1", """{"a":1}""", 1), (received.MessageId, received.Body.ToString(), received.DeliveryCount));
+        Assert.Empty(await Queue.ReceiveAsync(10, Lock, default));
+
+        await Queue.CompleteAsync(received, default);
+        await Assert.ThrowsAsync<MessageLockLostException>(() => Queue.AbandonAsync(received, default));
+        Assert.Empty(await Queue.ReceiveAsync(10, Lock, default));
+    }
+
+    [Fact]
+    public async Task Abandoned_message_comes_back_with_a_higher_delivery_count()
+    {
+        await Queue.SendAsync(new OutgoingMessage("n-2", BinaryData.FromString("x")), default);
+        var first = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+
+        await Queue.AbandonAsync(first, default);
+
+        var second = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+        Assert.Equal(("n-2", 2), (second.MessageId, second.DeliveryCount));
+        await Assert.ThrowsAsync<MessageLockLostException>(() => Queue.CompleteAsync(first, default));
+        await Queue.CompleteAsync(second, default);
+    }
+
+    [Fact]
+    public async Task Dead_lettered_message_leaves_the_queue_with_its_reason_and_description()
+    {
+        await Queue.SendAsync(new OutgoingMessage("n-3", BinaryData.FromString("body")), default);
+        var received = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+
+        await Queue.DeadLetterAsync(received, "Twilio21211", "Invalid 'To' Phone Number", default);
+
+        Assert.Empty(await Queue.ReceiveAsync(1, Lock, default));
+        var dead = Assert.Single(await Queue.PeekDeadLettersAsync(10, default));
+        Assert.Equal(("n-3", "body", "Twilio21211", "Invalid 'To' Phone Number"), (dead.MessageId, dead.Body.ToString(), dead.Reason, dead.Description));
+    }
+
+    [Fact]
+    public async Task Scheduled_message_is_not_delivered_before_its_time()
+    {
+        await Queue.SendAsync(new OutgoingMessage("n-4", BinaryData.FromString("later"), Time.GetUtcNow().AddHours(1)), default);
+
+        Assert.Empty(await Queue.ReceiveAsync(10, Lock, default));
+    }
+}

@@ -1,0 +1,104 @@
+using Azure.Messaging.ServiceBus;
+using DeRisk.Delivery;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace DeRisk.Tests.Delivery;
+
+/// <summary>
+/// The contract on the Service Bus adapter. The SDK's sender and receivers are mocked with Moq, as the Azure SDK
+/// recommends, over a small in-memory broker that keeps Service Bus's rules (locks, delivery counts, scheduled
+/// enqueue, dead-letter reason and description in the message's properties) and builds received messages with
+/// ServiceBusModelFactory.
+/// </summary>
+public sealed class ServiceBusQueueContractTests : NotificationQueueContract
+{
+    private readonly List<Entry> _active = [];
+    private readonly List<ServiceBusReceivedMessage> _dead = [];
+    private readonly List<ServiceBusMessage> _sent = [];
+
+    protected override Task<INotificationQueue> CreateQueueAsync()
+    {
+        var sender = new Mock<ServiceBusSender>();
+        sender.Setup(s => s.SendMessageAsync(It.IsAny<ServiceBusMessage>(), It.IsAny<CancellationToken>()))
+            .Callback<ServiceBusMessage, CancellationToken>((m, _) =>
+            {
+                _sent.Add(m);
+                _active.Add(new Entry(m.MessageId, m.Body, Time.GetUtcNow(), m.ScheduledEnqueueTime));
+            })
+            .Returns(Task.CompletedTask);
+
+        var receiver = new Mock<ServiceBusReceiver>();
+        receiver.Setup(r => r.ReceiveMessagesAsync(It.IsAny<int>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((int max, TimeSpan? _, CancellationToken _) => Receive(max));
+        receiver.Setup(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()))
+            .Returns((ServiceBusReceivedMessage m, CancellationToken _) => Settle(m, entry => _active.Remove(entry)));
+        receiver.Setup(r => r.AbandonMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<IDictionary<string, object>>(), It.IsAny<CancellationToken>()))
+            .Returns((ServiceBusReceivedMessage m, IDictionary<string, object> _, CancellationToken _) => Settle(m, entry => entry.LockToken = null));
+        receiver.Setup(r => r.DeadLetterMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((ServiceBusReceivedMessage m, string reason, string description, CancellationToken _) => Settle(m, entry =>
+            {
+                _active.Remove(entry);
+                _dead.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, deliveryCount: entry.DeliveryCount,
+                    properties: new Dictionary<string, object> { ["DeadLetterReason"] = reason, ["DeadLetterErrorDescription"] = description }));
+            }));
+
+        var deadLetters = new Mock<ServiceBusReceiver>();
+        deadLetters.Setup(r => r.PeekMessagesAsync(It.IsAny<int>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((int max, long? _, CancellationToken _) => _dead.Take(max).ToList());
+
+        return Task.FromResult<INotificationQueue>(new ServiceBusNotificationQueue(sender.Object, receiver.Object, deadLetters.Object, Options.Create(new ServiceBusOptions())));
+    }
+
+    [Fact]
+    public async Task The_notification_id_is_the_service_bus_message_id_for_duplicate_detection()
+    {
+        await Queue.SendAsync(new OutgoingMessage("sub-rule-1", BinaryData.FromString("{}"), Time.GetUtcNow().AddHours(2)), default);
+
+        var sent = Assert.Single(_sent);
+        Assert.Equal(("sub-rule-1", "application/json", Time.GetUtcNow().AddHours(2)), (sent.MessageId, sent.ContentType, sent.ScheduledEnqueueTime));
+    }
+
+    private List<ServiceBusReceivedMessage> Receive(int max)
+    {
+        var now = Time.GetUtcNow();
+        var batch = new List<ServiceBusReceivedMessage>();
+        foreach (var entry in _active.Where(e => e.LockToken is null && (e.ScheduledAt is not { } at || at == default || at <= now)).Take(max))
+        {
+            entry.DeliveryCount++;
+            entry.LockToken = Guid.NewGuid();
+            batch.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, lockTokenGuid: entry.LockToken.Value,
+                deliveryCount: entry.DeliveryCount, enqueuedTime: entry.EnqueuedAt));
+        }
+
+        return batch;
+    }
+
+    /// <summary>Settles only under the current lock, as Service Bus does; otherwise MessageLockLost.</summary>
+    private Task Settle(ServiceBusReceivedMessage message, Action<Entry> settle)
+    {
+        var entry = _active.FirstOrDefault(e => e.LockToken?.ToString() == message.LockToken);
+        if (entry is null)
+        {
+            return Task.FromException(new ServiceBusException("The lock supplied is invalid.", ServiceBusFailureReason.MessageLockLost));
+        }
+
+        settle(entry);
+        return Task.CompletedTask;
+    }
+
+    private sealed class Entry(string messageId, BinaryData body, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt)
+    {
+        public string MessageId { get; } = messageId;
+
+        public BinaryData Body { get; } = body;
+
+        public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+        public DateTimeOffset? ScheduledAt { get; } = scheduledAt;
+
+        public int DeliveryCount { get; set; }
+
+        public Guid? LockToken { get; set; }
+    }
+}
