@@ -19,6 +19,10 @@ public sealed class Dispatcher(
     TimeProvider time,
     ILogger<Dispatcher> logger)
 {
+    /// <summary>Twilio errors that say this number will not take SMS from us: invalid (21211), unsubscribed via STOP
+    /// (21610), not a mobile (21614), region not enabled (21408).</summary>
+    public static readonly IReadOnlySet<int> ChannelKillingCodes = new HashSet<int> { 21211, 21408, 21610, 21614 };
+
     public async Task<DispatchResult> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -100,6 +104,13 @@ public sealed class Dispatcher(
 
             case SendResult.Permanent permanent:
                 await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (permanent.ErrorCode is { } errorCode && ChannelKillingCodes.Contains(errorCode))
+                {
+                    // The number cannot (or must not) get SMS: stop sending to it until the subscriber changes it.
+                    await subscribers.SetSmsEnabledAsync(notification.SubscriberId, false, $"Twilio {errorCode}: {permanent.Error}", now, cancellationToken).ConfigureAwait(false);
+                    DeliveryLog.ChannelOff(logger, notification.SubscriberId, errorCode);
+                }
+
                 await queue.DeadLetterAsync(message, permanent.ErrorCode is { } code ? $"Twilio{code}" : "PermanentFailure", permanent.Error, cancellationToken).ConfigureAwait(false);
                 DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
                 return Outcome.DeadLettered;
@@ -151,6 +162,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The lock on message {MessageId} was lost before it was settled; its redelivery will settle it")]
     public static partial void LockLost(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "SMS turned off for subscriber {SubscriberId} after Twilio error {Code}")]
+    public static partial void ChannelOff(ILogger logger, string subscriberId, int code);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
     public static partial void ProviderRejected(ILogger logger, string notificationId, int status, int code, bool permanent);

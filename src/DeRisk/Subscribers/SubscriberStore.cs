@@ -47,6 +47,26 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         }
     }
 
+    /// <summary>Turns the subscriber's SMS channel off (or on), saying why; false if there is no such subscriber.</summary>
+    public async Task<bool> SetSmsEnabledAsync(string subscriberId, bool enabled, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(ShardOf(subscriberId), subscriberId)
+        {
+            ["SmsEnabled"] = enabled,
+            ["SmsChangedAt"] = at,
+            ["SmsChangeReason"] = reason.Length <= 200 ? reason : reason[..200],
+        };
+        try
+        {
+            await tables.Subscribers.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Adds a rule to an existing subscriber; false if there is no such subscriber.</summary>
     public async Task<bool> TryAddRuleAsync(string subscriberId, StoredRule rule, CancellationToken cancellationToken)
     {

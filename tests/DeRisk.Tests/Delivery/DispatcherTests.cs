@@ -37,6 +37,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     [InlineData(21211, "Invalid 'To' Phone Number")]
     [InlineData(21610, "Attempt to send to unsubscribed recipient")]
     [InlineData(21614, "'To' number is not a valid mobile number")]
+    [InlineData(21408, "Permission to send an SMS has not been enabled for the region")]
     public async Task Permanent_twilio_error_dead_letters_at_once_with_the_code_and_sends_nothing(int code, string message)
     {
         var notification = await EnqueueAsync(1);
@@ -51,6 +52,15 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Contains(message, dead.Description, StringComparison.Ordinal);
         var record = await RecordOf(notification);
         Assert.Equal((DeliveryStatus.Failed, 1, (string?)null), (record.Status, record.Attempts, record.ProviderId));
+
+        // The channel is off now: the next alert is suppressed without calling Twilio.
+        var subscribers = Host.Services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>();
+        Assert.False((await subscribers.GetProfileAsync(_subscriberId, default))!.SmsEnabled);
+        var next = await EnqueueAsync(2);
+        var after = await Dispatcher.DrainAsync(default);
+        Assert.Equal((1, 1, 0), (after.Received, after.Suppressed, after.Sent));
+        Assert.Equal(1, Sink.Requests);
+        Assert.Equal(DeliveryStatus.Suppressed, (await RecordOf(next)).Status);
     }
 
     [Theory]
