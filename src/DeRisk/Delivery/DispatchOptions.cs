@@ -6,9 +6,13 @@ public sealed class DispatchOptions
 {
     public const string Section = "Dispatch";
 
-    /// <summary>Messages taken from the queue per drain.</summary>
+    /// <summary>Messages taken from the queue per drain (at 1 SMS/s, 10 fill a 10-second schedule).</summary>
     [Range(1, 32)]
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 10;
+
+    /// <summary>Most SMS sent per second: the sender's limit (about 1 for a US long code). 0 turns pacing off.</summary>
+    [Range(0, 1000)]
+    public double SmsPerSecond { get; set; } = 1;
 
     /// <summary>How long a received message stays locked (hidden from other dispatchers).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]

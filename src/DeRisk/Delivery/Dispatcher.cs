@@ -15,6 +15,7 @@ public sealed class Dispatcher(
     DeliveryStore deliveries,
     SubscriberStore subscribers,
     ISmsSender sms,
+    SendPacer pacer,
     IOptions<DispatchOptions> options,
     TimeProvider time,
     ILogger<Dispatcher> logger)
@@ -91,6 +92,7 @@ public sealed class Dispatcher(
 
         var held = ((ClaimResult.Claimed)claim).Claim;
         var phone = subscriber.Phone;
+        await pacer.WaitTurnAsync(settings.SmsPerSecond, cancellationToken).ConfigureAwait(false);
         var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.Id), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         switch (result)

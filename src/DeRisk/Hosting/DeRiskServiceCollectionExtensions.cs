@@ -142,6 +142,7 @@ public static class DeRiskServiceCollectionExtensions
             services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<StorageNotificationQueue>());
         }
         services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<SendPacer>();
         services.TryAddSingleton<Dispatcher>();
 
         services.TryAddTransient<TwilioBaseUrlHandler>();

@@ -38,6 +38,7 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["Twilio:FromNumber"] = "+15005550006",
             ["Twilio:Timeout"] = "00:00:05",
             ["Dispatch:MaxDeliveryCount"] = "3",
+            ["Dispatch:SmsPerSecond"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
