@@ -93,7 +93,7 @@ public sealed class Dispatcher(
         var held = ((ClaimResult.Claimed)claim).Claim;
         var phone = subscriber.Phone;
         await pacer.WaitTurnAsync(settings.SmsPerSecond, cancellationToken).ConfigureAwait(false);
-        var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.Id), cancellationToken).ConfigureAwait(false);
+        var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.SubscriberId, notification.Id), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         switch (result)
         {

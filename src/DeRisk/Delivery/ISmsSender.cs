@@ -6,7 +6,7 @@ public interface ISmsSender
     Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken);
 }
 
-public sealed record SmsMessage(string To, string Body, string NotificationId);
+public sealed record SmsMessage(string To, string Body, string SubscriberId, string NotificationId);
 
 /// <summary>What a provider did with a message. The dispatcher must handle every case.</summary>
 public abstract record SendResult

@@ -34,7 +34,7 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
 
         if (!string.IsNullOrWhiteSpace(settings.StatusCallbackUrl))
         {
-            create.StatusCallback = new Uri(settings.StatusCallbackUrl);
+            create.StatusCallback = DeliveryStatusService.CallbackFor(settings.StatusCallbackUrl, message.SubscriberId, message.NotificationId);
         }
 
         try

@@ -143,6 +143,7 @@ public static class DeRiskServiceCollectionExtensions
         }
         services.TryAddSingleton<DeliveryStore>();
         services.TryAddSingleton<SendPacer>();
+        services.TryAddSingleton<DeliveryStatusService>();
         services.TryAddSingleton<Dispatcher>();
 
         services.TryAddTransient<TwilioBaseUrlHandler>();

@@ -16,7 +16,7 @@ public abstract class LocalHostWithTwilioSink(AzuriteFixture azurite, DateTimeOf
     {
         Sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
         await Sink.StartAsync("http://127.0.0.1:0");
-        Host = new LocalHostFactory(azurite, Time, Sink.BaseAddress);
+        Host = new LocalHostFactory(azurite, Time, Sink.BaseAddress, Settings);
         await OnStartedAsync();
     }
 
@@ -25,6 +25,9 @@ public abstract class LocalHostWithTwilioSink(AzuriteFixture azurite, DateTimeOf
         await Host.DisposeAsync();
         await Sink.DisposeAsync();
     }
+
+    /// <summary>Settings this test class adds to the host's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
     protected virtual Task OnStartedAsync() => Task.CompletedTask;
 }
