@@ -49,6 +49,9 @@ public sealed class TwilioSink : IAsyncDisposable
     /// <summary>Every request that reached the Messages endpoint, accepted or not.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>Decides, per valid request (To, Body), to fail it instead of accepting it: for chaos runs.</summary>
+    public Func<string, string, SinkFailure?>? Chaos { get; set; }
+
     /// <summary>Answers the next request with this failure instead of accepting it.</summary>
     public void FailNext(SinkFailure failure) => _failures.Enqueue(failure);
 
@@ -123,6 +126,11 @@ public sealed class TwilioSink : IAsyncDisposable
         if (body is { Length: > 1600 })
         {
             return Error(new SinkFailure(400, 21617, "The concatenated message body exceeds the 1600 character limit."), context);
+        }
+
+        if (Chaos?.Invoke(to, body ?? "") is { } injected)
+        {
+            return Error(injected, context);
         }
 
         var sid = "SM" + Guid.NewGuid().ToString("N");

@@ -106,6 +106,30 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
             .ToList();
     }
 
+    /// <summary>Takes every message out of the dead-letter queue (operators' replay and tests), oldest first.</summary>
+    public async Task<List<DeadLetteredMessage>> DrainDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<DeadLetteredMessage>();
+        while (true)
+        {
+            var batch = await _deadLetters.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+            if (batch.Value.Length == 0)
+            {
+                return all;
+            }
+
+            foreach (var message in batch.Value)
+            {
+                if (TryRead(message.MessageText) is { } e)
+                {
+                    all.Add(new DeadLetteredMessage(e.MessageId, BinaryData.FromString(e.Body), e.DeadLetterReason ?? "", e.DeadLetterDescription ?? ""));
+                }
+
+                await _deadLetters.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static Envelope? TryRead(string text)
     {
         try

@@ -1,0 +1,158 @@
+using DeRisk.Delivery;
+using DeRisk.LocalHost.Sinks;
+using DeRisk.Subscribers;
+using DeRisk.Tests.EndToEnd;
+using DeRisk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Tests.Delivery;
+
+/// <summary>
+/// Delivery under failure on Azurite: a Twilio stand-in that fails about 30 % of calls transiently and some
+/// permanently. Every notification ends sent exactly once or dead-lettered with the right reason; none is lost,
+/// none is sent twice — counted by what the stand-in accepted.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ChaosTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero))
+{
+    private const string PermanentMarker = "[invalid]";
+
+    [Fact]
+    public async Task A_thousand_notifications_through_a_flaky_twilio_end_sent_once_or_dead_lettered_with_their_reason()
+    {
+        var random = new Random(20220510);
+        Sink.Chaos = (_, body) => body.Contains(PermanentMarker, StringComparison.Ordinal)
+            ? new SinkFailure(400, 21211, "Invalid 'To' Phone Number")
+            : random.NextDouble() < 0.3
+                ? random.Next(3) switch
+                {
+                    0 => new SinkFailure(429, 20429, "Too Many Requests", TimeSpan.FromSeconds(1)),
+                    1 => new SinkFailure(500, 20500, "Internal Server Error"),
+                    _ => new SinkFailure(503, 20503, "Service Unavailable"),
+                }
+                : null;
+
+        var expected = await EnqueueAsync(count: 1000, subscribers: 40, permanentEvery: 100);
+        var dispatcher = Host.Services.GetRequiredService<Dispatcher>();
+        await DrainUntilEmptyAsync([dispatcher]);
+
+        await AssertEveryNotificationSettledOnceAsync(expected);
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_draining_one_queue_at_once_still_send_each_notification_once()
+    {
+        var random = new Random(7);
+        Sink.Chaos = (_, _) => random.NextDouble() < 0.1 ? new SinkFailure(503, 20503, "Service Unavailable") : null;
+        var expected = await EnqueueAsync(count: 300, subscribers: 20, permanentEvery: 0);
+        var services = Host.Services;
+        Dispatcher Another() => new(
+            services.GetRequiredService<INotificationQueue>(), services.GetRequiredService<DeliveryStore>(), services.GetRequiredService<SubscriberStore>(),
+            services.GetRequiredService<ISmsSender>(), new SendPacer(Time), services.GetRequiredService<IOptions<DispatchOptions>>(), Time, NullLogger<Dispatcher>.Instance);
+
+        await DrainUntilEmptyAsync([Another(), Another()]);
+
+        await AssertEveryNotificationSettledOnceAsync(expected);
+    }
+
+    /// <summary>Queues notifications round-robin over new subscribers; every permanentEvery-th goes alone to a subscriber whose sends fail permanently.</summary>
+    private async Task<Dictionary<string, (string SubscriberId, bool Permanent)>> EnqueueAsync(int count, int subscribers, int permanentEvery)
+    {
+        var client = Host.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < subscribers; i++)
+        {
+            ids.Add(await May2022ReplayTests.CreateSubscriberAsync(client, $"+1415555{(1000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+
+        var queue = Host.Services.GetRequiredService<INotificationQueue>();
+        var expected = new Dictionary<string, (string, bool)>();
+        for (var i = 0; i < count; i++)
+        {
+            var permanent = permanentEvery > 0 && i % permanentEvery == 0;
+            var subscriber = permanent ? await May2022ReplayTests.CreateSubscriberAsync(client, $"+1415555{(2000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}") : ids[i % ids.Count];
+            var rule = i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+            var notification = new Notification(Notification.IdFor(subscriber, rule, 1), subscriber, rule, 1, Notification.SmsChannel,
+                $"DeRisk chaos {i}{(permanent ? " " + PermanentMarker : "")}. Reply STOP to end.", Time.GetUtcNow());
+            await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
+            expected[notification.Id] = (subscriber, permanent);
+        }
+
+        return expected;
+    }
+
+    private static async Task DrainUntilEmptyAsync(IReadOnlyList<Dispatcher> dispatchers)
+    {
+        for (var round = 0; round < 2_000; round++)
+        {
+            var results = await Task.WhenAll(dispatchers.Select(d => d.DrainAsync(default)));
+            if (results.All(r => r.Received == 0))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("The queue did not drain in 2,000 rounds.");
+    }
+
+    private async Task AssertEveryNotificationSettledOnceAsync(Dictionary<string, (string SubscriberId, bool Permanent)> expected)
+    {
+        var accepted = Sink.Messages.GroupBy(m => m.Body).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(accepted, a => Assert.Equal(1, a.Value));
+
+        var deliveries = Host.Services.GetRequiredService<DeliveryStore>();
+        var records = new Dictionary<string, DeliveryRecord>();
+        foreach (var subscriber in expected.Values.Select(v => v.SubscriberId).Distinct())
+        {
+            foreach (var record in await deliveries.ListAsync(subscriber, default))
+            {
+                records[record.NotificationId] = record;
+            }
+        }
+
+        var dead = new Dictionary<string, DeadLetteredMessage>();
+        var queue = Host.Services.GetRequiredService<INotificationQueue>();
+        foreach (var message in await PeekAllDeadLettersAsync(queue))
+        {
+            Assert.True(dead.TryAdd(message.MessageId, message), $"{message.MessageId} dead-lettered twice");
+        }
+
+        Assert.Equal(expected.Count, records.Count);
+        foreach (var (id, (_, permanent)) in expected)
+        {
+            var record = records[id];
+            switch (record.Status)
+            {
+                case DeliveryStatus.Sent:
+                    Assert.False(permanent);
+                    Assert.False(dead.ContainsKey(id));
+                    Assert.NotNull(record.ProviderId);
+                    break;
+                case DeliveryStatus.Failed:
+                    Assert.True(permanent);
+                    Assert.Equal("Twilio21211", dead[id].Reason);
+                    break;
+                case DeliveryStatus.DeadLettered:
+                    Assert.False(permanent);
+                    Assert.Equal("MaxDeliveryCountExceeded", dead[id].Reason);
+                    Assert.Equal(3, record.Attempts);
+                    break;
+                default:
+                    Assert.Fail($"{id} ended {record.Status}");
+                    break;
+            }
+        }
+
+        Assert.Equal(records.Values.Count(r => r.Status == DeliveryStatus.Sent), Sink.Messages.Count);
+        Assert.Equal(records.Values.Count(r => r.Status != DeliveryStatus.Sent), dead.Count);
+    }
+
+    /// <summary>Peek sees at most 32 at a time: read the dead letters out (this test owns its queues).</summary>
+    private static async Task<List<DeadLetteredMessage>> PeekAllDeadLettersAsync(INotificationQueue queue)
+    {
+        var storage = Assert.IsType<StorageNotificationQueue>(queue);
+        return await storage.DrainDeadLettersAsync(default);
+    }
+}
