@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 namespace DeRisk.LocalHost.Sinks;
 
 /// <summary>A message the sink accepted, as Twilio would have queued it.</summary>
-public sealed record SinkMessage(string Sid, string To, string? From, string? MessagingServiceSid, string Body, string? StatusCallback);
+public sealed record SinkMessage(string Sid, string To, string? From, string? MessagingServiceSid, string Body, string? StatusCallback, DateTimeOffset CreatedAt);
 
 /// <summary>A failure to answer the next request with, as Twilio would.</summary>
 public sealed record SinkFailure(int Status, int Code, string Message, TimeSpan? RetryAfter = null);
@@ -63,6 +63,7 @@ public sealed class TwilioSink : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", (Delegate)HandleAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", (Delegate)List);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
@@ -134,10 +135,36 @@ public sealed class TwilioSink : IAsyncDisposable
         }
 
         var sid = "SM" + Guid.NewGuid().ToString("N");
-        var message = new SinkMessage(sid, to, from, service, body ?? "", Field("StatusCallback"));
+        var message = new SinkMessage(sid, to, from, service, body ?? "", Field("StatusCallback"), _time.GetUtcNow());
         _accepted.Enqueue(message);
         Accepted?.Invoke(message);
         return Results.Json(Resource(message), statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Twilio's message list (newest first), filtered by To, one page.</summary>
+    private IResult List(HttpContext context, string accountSid)
+    {
+        if (!Authenticated(context.Request, accountSid))
+        {
+            return Error(new SinkFailure(401, 20003, "Authenticate"), context);
+        }
+
+        var to = context.Request.Query["To"].ToString();
+        var size = int.TryParse(context.Request.Query["PageSize"], NumberStyles.None, CultureInfo.InvariantCulture, out var requested) ? Math.Clamp(requested, 1, 1000) : 50;
+        var page = _accepted.Where(m => to.Length == 0 || m.To == to).OrderByDescending(m => m.CreatedAt).Take(size).Select(Resource).ToList();
+        var uri = $"/2010-04-01/Accounts/{_accountSid}/Messages.json?PageSize={size}&Page=0";
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = page,
+            ["end"] = Math.Max(0, page.Count - 1),
+            ["first_page_uri"] = uri,
+            ["next_page_uri"] = null,
+            ["page"] = 0,
+            ["page_size"] = size,
+            ["previous_page_uri"] = null,
+            ["start"] = 0,
+            ["uri"] = uri,
+        });
     }
 
     private bool Authenticated(HttpRequest request, string accountSid)
@@ -183,7 +210,7 @@ public sealed class TwilioSink : IAsyncDisposable
 
     private Dictionary<string, object?> Resource(SinkMessage message)
     {
-        var now = _time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        var now = message.CreatedAt.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
         var uri = $"/2010-04-01/Accounts/{_accountSid}/Messages/{message.Sid}.json";
         return new Dictionary<string, object?>
         {

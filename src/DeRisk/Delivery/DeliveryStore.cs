@@ -31,8 +31,11 @@ public sealed record DeliveryRecord(
     DateTimeOffset? SentAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>The right to send a notification once, held as the ETag of its delivery row.</summary>
-public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag);
+/// <summary>
+/// The right to send a notification once, held as the ETag of its delivery row. <see cref="UnfinishedSince"/> is set
+/// when this claim took over one that expired while sending: the provider may have accepted that earlier attempt.
+/// </summary>
+public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag, DateTimeOffset? UnfinishedSince = null);
 
 public abstract record ClaimResult
 {
@@ -85,6 +88,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
             return new ClaimResult.HeldElsewhere();
         }
 
+        var unfinishedSince = status == DeliveryStatus.Sending ? existing.GetDateTimeOffset("ClaimedAt") : null;
         var attempts = (existing.GetInt32("Attempts") ?? 0) + 1;
         var update = new TableEntity(notification.SubscriberId, notification.Id)
         {
@@ -96,7 +100,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
         try
         {
             var updated = await tables.Deliveries.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, attempts, updated.Headers.ETag!.Value));
+            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, attempts, updated.Headers.ETag!.Value, unfinishedSince));
         }
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
         {

@@ -92,9 +92,22 @@ public sealed class Dispatcher(
 
         var held = ((ClaimResult.Claimed)claim).Claim;
         var phone = subscriber.Phone;
-        await pacer.WaitTurnAsync(settings.SmsPerSecond, cancellationToken).ConfigureAwait(false);
-        var result = await sms.SendAsync(new SmsMessage(phone, notification.Text, notification.SubscriberId, notification.Id), cancellationToken).ConfigureAwait(false);
+        var outgoing = new SmsMessage(phone, notification.Text, notification.SubscriberId, notification.Id);
         var now = time.GetUtcNow();
+        if (held.UnfinishedSince is { } since
+            && await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) is { } acceptedEarlier)
+        {
+            // The crash window: the provider took the earlier attempt but its dispatcher died before recording it.
+            // Record that send and settle; sending again would reach the phone twice.
+            await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, acceptedEarlier, "accepted", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Reconciled(logger, notification.Id, acceptedEarlier);
+            return Outcome.Duplicate;
+        }
+
+        await pacer.WaitTurnAsync(settings.SmsPerSecond, cancellationToken).ConfigureAwait(false);
+        var result = await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        now = time.GetUtcNow();
         switch (result)
         {
             case SendResult.Accepted accepted:
@@ -167,6 +180,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "SMS turned off for subscriber {SubscriberId} after Twilio error {Code}")]
     public static partial void ChannelOff(ILogger logger, string subscriberId, int code);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Notification {NotificationId} had been accepted as {ProviderId} before a dispatcher stopped; recorded, not sent again")]
+    public static partial void Reconciled(ILogger logger, string notificationId, string providerId);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
     public static partial void ProviderRejected(ILogger logger, string notificationId, int status, int code, bool permanent);

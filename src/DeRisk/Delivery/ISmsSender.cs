@@ -4,6 +4,12 @@ namespace DeRisk.Delivery;
 public interface ISmsSender
 {
     Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider id of this exact message (same recipient and text) if the provider accepted it at or after
+    /// <paramref name="since"/>; null if it did not. Used after a crash between the provider's answer and our record.
+    /// </summary>
+    Task<string?> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 public sealed record SmsMessage(string To, string Body, string SubscriberId, string NotificationId);

@@ -63,6 +63,18 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
         }
     }
 
+    /// <summary>Lists the recipient's newest messages (Twilio returns newest first) and looks for this text.</summary>
+    public async Task<string?> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var client = new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));
+        cancellationToken.ThrowIfCancellationRequested();
+        var page = await MessageResource.ReadAsync(new ReadMessageOptions { To = new PhoneNumber(message.To), PageSize = 50, Limit = 50 }, client).ConfigureAwait(false);
+        var match = page.FirstOrDefault(m => m.Body == message.Body && m.DateCreated is { } created
+            && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since - TimeSpan.FromMinutes(5));
+        return match?.Sid;
+    }
+
     /// <summary>429 and 5xx are worth retrying; a 4xx with a Twilio error code is about this message and will not change.</summary>
     internal static SendResult Classify(ApiException ex, TimeSpan? retryAfter)
     {

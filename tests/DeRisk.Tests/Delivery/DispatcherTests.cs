@@ -155,4 +155,37 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.False(await Deliveries.RecordAsync(crashed, DeliveryStatus.Sent, Time.GetUtcNow(), "SM-late", "queued"));
         Assert.True(await Deliveries.RecordAsync(takeover, DeliveryStatus.Sent, Time.GetUtcNow(), "SM-new", "queued"));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_dispatcher_that_dies_mid_send_leaves_a_claim_the_next_one_settles_without_a_second_sms(bool twilioAcceptedBeforeTheCrash)
+    {
+        var notification = await EnqueueAsync(5);
+        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
+        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
+        string? acceptedSid = null;
+        if (twilioAcceptedBeforeTheCrash)
+        {
+            var sent = await Host.Services.GetRequiredService<ISmsSender>().SendAsync(
+                new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default);
+            acceptedSid = Assert.IsType<SendResult.Accepted>(sent).ProviderId;
+        }
+
+        // The crash: nothing recorded, nothing settled; the message's lock lapses (abandon stands in for it).
+        await Queue.AbandonAsync(received, default);
+        Time.Advance(TimeSpan.FromMinutes(2));
+        var result = await Dispatcher.DrainAsync(default);
+
+        var record = await RecordOf(notification);
+        var only = Assert.Single(Sink.Messages);
+        Assert.Equal((DeliveryStatus.Sent, 2, only.Sid), (record.Status, record.Attempts, record.ProviderId));
+        Assert.Equal(twilioAcceptedBeforeTheCrash ? (1, 0) : (0, 1), (result.Duplicates, result.Sent));
+        if (acceptedSid is not null)
+        {
+            Assert.Equal(acceptedSid, record.ProviderId);
+        }
+
+        Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
+    }
 }

@@ -14,7 +14,7 @@ public abstract class LocalHostWithTwilioSink(AzuriteFixture azurite, DateTimeOf
 
     public async Task InitializeAsync()
     {
-        Sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken);
+        Sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken, Time);
         await Sink.StartAsync("http://127.0.0.1:0");
         Host = new LocalHostFactory(azurite, Time, Sink.BaseAddress, Settings);
         await OnStartedAsync();
