@@ -10,7 +10,12 @@ source scripts/azurite.sh
 ensure_node_modules
 echo "Building..."
 # The compiler server cuts the first build by a few seconds; it is stopped again right after.
-dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo -p:UseSharedCompilation=true >/dev/null
+build_log=$(mktemp)
+if ! dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo -p:UseSharedCompilation=true >"$build_log" 2>&1; then
+  cat "$build_log" >&2; rm -f "$build_log"; dotnet build-server shutdown >/dev/null 2>&1 || true
+  exit 1
+fi
+rm -f "$build_log"
 dotnet build-server shutdown >/dev/null 2>&1 || true
 trap stop_azurite EXIT
 trap 'exit 130' INT TERM
