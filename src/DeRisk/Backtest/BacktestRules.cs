@@ -36,7 +36,12 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
                 return (null, errors);
             }
 
-            var preferences = ReadPreferences(root, errors);
+            foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("timeZone" or "quietHours" or "dailyCap" or "rules")))
+            {
+                errors[property.Name.Length <= 40 ? property.Name : property.Name[..40]] = ["Unknown field."];
+            }
+
+            var preferences = DeliveryPreferencesJson.Read(root, errors);
             var parser = new RuleParser(isTrackedAsset);
             var rules = new List<StoredRule>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -75,55 +80,5 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
 
             return errors.Count > 0 ? (null, errors) : (new BacktestRules(preferences, rules), errors);
         }
-    }
-
-    private static DeliveryPreferences ReadPreferences(JsonElement root, Dictionary<string, string[]> errors)
-    {
-        var zone = "UTC";
-        if (root.TryGetProperty("timeZone", out var tz))
-        {
-            if (tz.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(tz.GetString()!, out var found))
-            {
-                zone = found.Id;
-            }
-            else
-            {
-                errors["timeZone"] = ["Must be an IANA time zone such as Europe/London."];
-            }
-        }
-
-        TimeOnly? start = null, end = null;
-        if (root.TryGetProperty("quietHours", out var quiet))
-        {
-            start = Time(quiet, "start", errors);
-            end = Time(quiet, "end", errors);
-        }
-
-        var cap = DeliveryPreferences.DefaultDailyCap;
-        if (root.TryGetProperty("dailyCap", out var capElement))
-        {
-            if (capElement.ValueKind == JsonValueKind.Number && capElement.TryGetInt32(out var value) && value is >= 1 and <= DeliveryPreferences.MaxDailyCap)
-            {
-                cap = value;
-            }
-            else
-            {
-                errors["dailyCap"] = [$"Must be a whole number from 1 to {DeliveryPreferences.MaxDailyCap}."];
-            }
-        }
-
-        return new DeliveryPreferences(zone, start, end, cap);
-    }
-
-    private static TimeOnly? Time(JsonElement quiet, string name, Dictionary<string, string[]> errors)
-    {
-        if (quiet.ValueKind == JsonValueKind.Object && quiet.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && TimeOnly.TryParseExact(value.GetString(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-        {
-            return time;
-        }
-
-        errors["quietHours." + name] = ["Required: a local time \"HH:mm\"."];
-        return null;
     }
 }

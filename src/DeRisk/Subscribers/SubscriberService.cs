@@ -46,7 +46,7 @@ public sealed class SubscriberService(
             errors[property.Name.Length <= 40 ? property.Name : property.Name[..40]] = ["Unknown field."];
         }
 
-        var preferences = ReadPreferences(body, errors);
+        var preferences = DeliveryPreferencesJson.Read(body, errors);
 
         string? raw = null;
         if (body.TryGetProperty("phone", out var phoneElement) && phoneElement.ValueKind != JsonValueKind.Null)
@@ -123,74 +123,6 @@ public sealed class SubscriberService(
             s.Subscriber.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
             s.Subscriber.Delivery.DailyCap,
             s.Rules.Select(r => new RuleView(r.Id, r.Spec, r.CreatedAt)).ToList());
-
-    /// <summary>timeZone (IANA, default UTC), quietHours {start, end} as "HH:mm" local times, dailyCap 1..100 (default 10).</summary>
-    private static DeliveryPreferences ReadPreferences(JsonElement body, Dictionary<string, string[]> errors)
-    {
-        var zone = "UTC";
-        if (body.TryGetProperty("timeZone", out var tz) && tz.ValueKind != JsonValueKind.Null)
-        {
-            if (tz.ValueKind == JsonValueKind.String && tz.GetString() is { Length: > 0 and <= 64 } name
-                && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found) && found.HasIanaId)
-            {
-                zone = found.Id;
-            }
-            else
-            {
-                errors["timeZone"] = ["Must be an IANA time zone such as Europe/London or America/New_York."];
-            }
-        }
-
-        TimeOnly? start = null, end = null;
-        if (body.TryGetProperty("quietHours", out var quiet) && quiet.ValueKind != JsonValueKind.Null)
-        {
-            if (quiet.ValueKind != JsonValueKind.Object)
-            {
-                errors["quietHours"] = ["Must be an object {\"start\": \"22:00\", \"end\": \"07:00\"}."];
-            }
-            else
-            {
-                start = ReadTime(quiet, "start", errors);
-                end = ReadTime(quiet, "end", errors);
-                foreach (var property in quiet.EnumerateObject().Where(p => p.Name is not ("start" or "end")))
-                {
-                    errors["quietHours." + (property.Name.Length <= 40 ? property.Name : property.Name[..40])] = ["Unknown field."];
-                }
-
-                if (start is not null && start == end)
-                {
-                    errors["quietHours.end"] = ["Must differ from start."];
-                }
-            }
-        }
-
-        var cap = DeliveryPreferences.DefaultDailyCap;
-        if (body.TryGetProperty("dailyCap", out var capElement) && capElement.ValueKind != JsonValueKind.Null)
-        {
-            if (capElement.ValueKind == JsonValueKind.Number && capElement.TryGetInt32(out var value) && value is >= 1 and <= DeliveryPreferences.MaxDailyCap)
-            {
-                cap = value;
-            }
-            else
-            {
-                errors["dailyCap"] = [$"Must be a whole number from 1 to {DeliveryPreferences.MaxDailyCap}."];
-            }
-        }
-
-        return new DeliveryPreferences(zone, start, end, cap);
-    }
-
-    private static TimeOnly? ReadTime(JsonElement quiet, string name, Dictionary<string, string[]> errors)
-    {
-        if (quiet.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && TimeOnly.TryParseExact(value.GetString(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-        {
-            return time;
-        }
-
-        errors["quietHours." + name] = ["Required: a local time \"HH:mm\"."];
-        return null;
-    }
 }
 
 internal static partial class SubscriberLog
