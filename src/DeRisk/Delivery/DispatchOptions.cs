@@ -18,6 +18,22 @@ public sealed class DispatchOptions
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The wait before the first retry after a transient failure; doubled on each further one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest wait between retries, Retry-After included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The wait before retry number <paramref name="deliveryCount"/>: exponential, at least the provider's Retry-After, at most the maximum.</summary>
+    public TimeSpan RetryDelay(int deliveryCount, TimeSpan? retryAfter)
+    {
+        var exponential = RetryBaseDelay * Math.Pow(2, Math.Clamp(deliveryCount - 1, 0, 20));
+        var wanted = retryAfter is { } after && after > exponential ? after : exponential;
+        return wanted > MaxRetryDelay ? MaxRetryDelay : wanted;
+    }
+
     /// <summary>After this many deliveries with transient failures, a message is dead-lettered with its last error.</summary>
     [Range(1, 100)]
     public int MaxDeliveryCount { get; set; } = 5;

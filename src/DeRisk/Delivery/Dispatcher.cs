@@ -138,7 +138,7 @@ public sealed class Dispatcher(
 
             case SendResult.Transient transient:
                 await deliveries.RecordAsync(held, DeliveryStatus.Retrying, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await queue.AbandonAsync(message, cancellationToken).ConfigureAwait(false);
+                await queue.RetryLaterAsync(message, settings.RetryDelay(message.DeliveryCount, transient.RetryAfter), cancellationToken).ConfigureAwait(false);
                 DeliveryLog.WillRetry(logger, notification.Id, message.DeliveryCount, transient.Error);
                 return Outcome.Retrying;
 

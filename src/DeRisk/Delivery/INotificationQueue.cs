@@ -18,6 +18,12 @@ public interface INotificationQueue
     /// <summary>Releases the lock; the message is delivered again with a higher delivery count.</summary>
     Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Settles this delivery and has the message delivered again after <paramref name="delay"/>, with its delivery
+    /// count carried on (for backoff and Retry-After).
+    /// </summary>
+    Task RetryLaterAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
+
     /// <summary>Moves the message to the dead-letter queue with a reason and description.</summary>
     Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken);
 

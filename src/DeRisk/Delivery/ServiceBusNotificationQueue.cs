@@ -37,10 +37,14 @@ public sealed class ServiceBusOptions : IValidatableObject
 /// maps one to one. The lock duration is the queue's own setting (infra/main.bicep), so the port's lock argument is
 /// not used here.
 /// </summary>
-public sealed class ServiceBusNotificationQueue(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, IOptions<ServiceBusOptions> options)
+public sealed class ServiceBusNotificationQueue(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, IOptions<ServiceBusOptions> options, TimeProvider time)
     : INotificationQueue
 {
     private readonly ConcurrentDictionary<string, ServiceBusReceivedMessage> _locked = new(StringComparer.Ordinal);
+
+    /// <summary>Application properties of a rescheduled copy: the notification id and the deliveries before it.</summary>
+    public const string NotificationIdProperty = "NotificationId";
+    public const string PriorDeliveriesProperty = "PriorDeliveries";
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -60,7 +64,9 @@ public sealed class ServiceBusNotificationQueue(ServiceBusSender sender, Service
         foreach (var message in received)
         {
             _locked[message.LockToken] = message;
-            result.Add(new ReceivedMessage(message.MessageId, message.Body, message.DeliveryCount, message.EnqueuedTime, message.LockToken));
+            var notificationId = message.ApplicationProperties.TryGetValue(NotificationIdProperty, out var id) && id is string text ? text : message.MessageId;
+            var prior = message.ApplicationProperties.TryGetValue(PriorDeliveriesProperty, out var count) && count is int n ? n : 0;
+            result.Add(new ReceivedMessage(notificationId, message.Body, prior + message.DeliveryCount, message.EnqueuedTime, message.LockToken));
         }
 
         return result;
@@ -71,6 +77,30 @@ public sealed class ServiceBusNotificationQueue(ServiceBusSender sender, Service
 
     public Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
         SettleAsync(message, m => receiver.AbandonMessageAsync(m, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Service Bus cannot delay an abandoned message, so this schedules a copy (its own MessageId, so duplicate
+    /// detection keeps it; the notification id and the delivery count ride along as properties) and then completes
+    /// the original. A crash between the two leaves two copies, which the dispatcher's delivery record reduces to one send.
+    /// </summary>
+    public async Task RetryLaterAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (!_locked.TryGetValue(message.LockToken, out var locked))
+        {
+            throw new MessageLockLostException(message.MessageId, new InvalidOperationException("This receiver holds no lock with that token."));
+        }
+
+        var copy = new ServiceBusMessage(locked.Body) { MessageId = $"{message.MessageId}~{message.DeliveryCount}", ContentType = locked.ContentType };
+        copy.ApplicationProperties[NotificationIdProperty] = message.MessageId;
+        copy.ApplicationProperties[PriorDeliveriesProperty] = message.DeliveryCount;
+        if (delay > TimeSpan.Zero)
+        {
+            copy.ScheduledEnqueueTime = time.GetUtcNow() + delay;
+        }
+
+        await sender.SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken) =>
         SettleAsync(message, m => receiver.DeadLetterMessageAsync(m, reason, description, cancellationToken));

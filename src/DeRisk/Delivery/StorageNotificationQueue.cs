@@ -89,6 +89,21 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
         }
     }
 
+    /// <summary>The visibility timeout is the delay; the dequeue count carries on by itself.</summary>
+    public async Task RetryLaterAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var (id, receipt) = Parse(message.LockToken);
+        var visibility = TimeSpan.FromTicks(Math.Clamp(WallDelay(delay).Ticks, 0, MaxVisibilityDelay.Ticks));
+        try
+        {
+            await _queue.UpdateMessageAsync(id, receipt, visibilityTimeout: visibility, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (IsLockLost(ex))
+        {
+            throw new MessageLockLostException(message.MessageId, ex);
+        }
+    }
+
     public async Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken)
     {
         var envelope = new Envelope(message.MessageId, message.Body.ToString(), message.EnqueuedTime ?? _time.GetUtcNow(), reason, description);

@@ -132,7 +132,8 @@ public static class DeRiskServiceCollectionExtensions
                     client.CreateSender(queue),
                     client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
                     client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }),
-                    sp.GetRequiredService<IOptions<ServiceBusOptions>>());
+                    sp.GetRequiredService<IOptions<ServiceBusOptions>>(),
+                    sp.GetRequiredService<TimeProvider>());
             });
         }
         else

@@ -188,4 +188,20 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
 
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
     }
+
+    [Fact]
+    public async Task Twilio_429_retry_after_reaches_the_sender_result_and_the_backoff_honours_it()
+    {
+        Sink.FailNext(new SinkFailure(429, 20429, "Too Many Requests", TimeSpan.FromSeconds(120)));
+        var sender = Host.Services.GetRequiredService<ISmsSender>();
+
+        var result = await sender.SendAsync(new SmsMessage("+14155550103", "DeRisk test. Reply STOP to end.", _subscriberId, "n"), default);
+
+        var transient = Assert.IsType<SendResult.Transient>(result);
+        Assert.Equal(TimeSpan.FromSeconds(120), transient.RetryAfter);
+        var backoff = new DispatchOptions { RetryBaseDelay = TimeSpan.FromSeconds(15), MaxRetryDelay = TimeSpan.FromMinutes(10) };
+        Assert.Equal(TimeSpan.FromSeconds(120), backoff.RetryDelay(1, transient.RetryAfter));
+        Assert.Equal([15, 30, 60, 120, 240, 480, 600], Enumerable.Range(1, 7).Select(n => backoff.RetryDelay(n, null).TotalSeconds));
+        Assert.Equal(TimeSpan.FromMinutes(10), backoff.RetryDelay(2, TimeSpan.FromHours(1)));
+    }
 }

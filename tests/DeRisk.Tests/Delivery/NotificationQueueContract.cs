@@ -50,6 +50,21 @@ public abstract class NotificationQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retry_later_hides_the_message_for_the_delay_and_carries_its_delivery_count()
+    {
+        await Queue.SendAsync(new OutgoingMessage("n-6", BinaryData.FromString("again")), default);
+        var first = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+
+        await Queue.RetryLaterAsync(first, TimeSpan.Zero, default);
+        var second = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+        await Queue.RetryLaterAsync(second, TimeSpan.FromHours(1), default);
+
+        Assert.Equal(("n-6", "again", 2), (second.MessageId, second.Body.ToString(), second.DeliveryCount));
+        Assert.Empty(await Queue.ReceiveAsync(1, Lock, default));
+        await Assert.ThrowsAsync<MessageLockLostException>(() => Queue.CompleteAsync(second, default));
+    }
+
+    [Fact]
     public async Task Dead_lettered_message_leaves_the_queue_with_its_reason_and_description()
     {
         await Queue.SendAsync(new OutgoingMessage("n-3", BinaryData.FromString("body")), default);

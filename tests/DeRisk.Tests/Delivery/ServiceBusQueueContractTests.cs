@@ -24,7 +24,7 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
             .Callback<ServiceBusMessage, CancellationToken>((m, _) =>
             {
                 _sent.Add(m);
-                _active.Add(new Entry(m.MessageId, m.Body, Time.GetUtcNow(), m.ScheduledEnqueueTime));
+                _active.Add(new Entry(m.MessageId, m.Body, Time.GetUtcNow(), m.ScheduledEnqueueTime, new Dictionary<string, object>(m.ApplicationProperties)));
             })
             .Returns(Task.CompletedTask);
 
@@ -47,7 +47,7 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
         deadLetters.Setup(r => r.PeekMessagesAsync(It.IsAny<int>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((int max, long? _, CancellationToken _) => _dead.Take(max).ToList());
 
-        return Task.FromResult<INotificationQueue>(new ServiceBusNotificationQueue(sender.Object, receiver.Object, deadLetters.Object, Options.Create(new ServiceBusOptions())));
+        return Task.FromResult<INotificationQueue>(new ServiceBusNotificationQueue(sender.Object, receiver.Object, deadLetters.Object, Options.Create(new ServiceBusOptions()), Time));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
             entry.DeliveryCount++;
             entry.LockToken = Guid.NewGuid();
             batch.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, lockTokenGuid: entry.LockToken.Value,
-                deliveryCount: entry.DeliveryCount, enqueuedTime: entry.EnqueuedAt));
+                deliveryCount: entry.DeliveryCount, enqueuedTime: entry.EnqueuedAt, properties: entry.Properties));
         }
 
         return batch;
@@ -87,8 +87,10 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
         return Task.CompletedTask;
     }
 
-    private sealed class Entry(string messageId, BinaryData body, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt)
+    private sealed class Entry(string messageId, BinaryData body, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, IDictionary<string, object> properties)
     {
+        public IDictionary<string, object> Properties { get; } = properties;
+
         public string MessageId { get; } = messageId;
 
         public BinaryData Body { get; } = body;

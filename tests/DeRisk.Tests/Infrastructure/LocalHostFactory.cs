@@ -39,6 +39,7 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["Twilio:Timeout"] = "00:00:05",
             ["Dispatch:MaxDeliveryCount"] = "3",
             ["Dispatch:SmsPerSecond"] = "0",
+            ["Dispatch:MaxRetryDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
