@@ -10,6 +10,10 @@ public sealed class DispatchOptions
     [Range(1, 32)]
     public int BatchSize { get; set; } = 10;
 
+    /// <summary>Messages of one batch handled at once (their sends still paced).</summary>
+    [Range(1, 32)]
+    public int Concurrency { get; set; } = 8;
+
     /// <summary>Most SMS sent per second: the sender's limit (about 1 for a US long code). 0 turns pacing off.</summary>
     [Range(0, 1000)]
     public double SmsPerSecond { get; set; } = 1;

@@ -28,22 +28,27 @@ public sealed class Dispatcher(
     {
         var settings = options.Value;
         var messages = await queue.ReceiveAsync(settings.BatchSize, settings.LockDuration, cancellationToken).ConfigureAwait(false);
-        int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
-        foreach (var message in messages)
+        var outcomes = new Outcome[messages.Count];
+
+        // Messages of a batch are handled side by side (the pacer still spaces the sends); each is independent.
+        await Parallel.ForEachAsync(Enumerable.Range(0, messages.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            Outcome outcome;
             try
             {
-                outcome = await HandleAsync(message, settings, cancellationToken).ConfigureAwait(false);
+                outcomes[i] = await HandleAsync(messages[i], settings, token).ConfigureAwait(false);
             }
             catch (MessageLockLostException)
             {
                 // The lock ran out while this message was handled. What was recorded stands; the redelivery
                 // finds the delivery record and settles accordingly.
-                DeliveryLog.LockLost(logger, message.MessageId);
-                continue;
+                DeliveryLog.LockLost(logger, messages[i].MessageId);
+                outcomes[i] = Outcome.Held;
             }
+        }).ConfigureAwait(false);
 
+        int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
+        foreach (var outcome in outcomes)
+        {
             switch (outcome)
             {
                 case Outcome.Sent: sent++; break;

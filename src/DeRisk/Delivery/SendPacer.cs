@@ -2,11 +2,12 @@ namespace DeRisk.Delivery;
 
 /// <summary>
 /// Spaces sends so that a sender never exceeds its messages per second (about 1 for a US long code), across drains:
-/// each send takes the next turn, at least 1/rate after the previous one, and never before it. One pacer per
-/// dispatcher; drains of one dispatcher do not overlap (timer functions run as singletons).
+/// each send takes the next turn, at least 1/rate after the previous one, and never before it. Turns are handed out
+/// under a lock, so concurrent sends of one dispatcher share the pace.
 /// </summary>
 public sealed class SendPacer(TimeProvider time)
 {
+    private readonly Lock _gate = new();
     private DateTimeOffset? _next;
 
     /// <summary>Waits for the next turn at <paramref name="perSecond"/> (0: no pacing) and returns when the turn was.</summary>
@@ -18,8 +19,13 @@ public sealed class SendPacer(TimeProvider time)
             return now;
         }
 
-        var turn = _next is { } next && next > now ? next : now;
-        _next = turn + TimeSpan.FromSeconds(1 / perSecond);
+        DateTimeOffset turn;
+        lock (_gate)
+        {
+            turn = _next is { } next && next > now ? next : now;
+            _next = turn + TimeSpan.FromSeconds(1 / perSecond);
+        }
+
         for (; now < turn; now = time.GetUtcNow())
         {
             await Task.Delay(turn - now, time, cancellationToken).ConfigureAwait(false);

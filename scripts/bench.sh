@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the BenchmarkDotNet benchmarks (Release), with an in-memory Azurite on free ports for the ones that need
+# storage. Pass BenchmarkDotNet arguments, e.g.: bash scripts/bench.sh --filter '*Dispatcher*' --job short
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+ensure_node_modules
+trap stop_azurite EXIT
+start_azurite "$(free_port)" "$(free_port)" "$(free_port)"
+export DERISK_BENCH_STORAGE="$AZURITE_CONNECTION"
+dotnet run -c Release --project tests/DeRisk.Benchmarks -- "${@:---filter *}"
