@@ -135,6 +135,18 @@ public sealed class Dispatcher(
                 DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
                 return Outcome.DeadLettered;
 
+            case SendResult.Unknown unknown when message.DeliveryCount < settings.MaxDeliveryCount:
+                // Leave the claim "sending": once it expires, the next attempt asks Twilio before sending again.
+                await queue.RetryLaterAsync(message, settings.LockDuration, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.WillRetry(logger, notification.Id, message.DeliveryCount, unknown.Error);
+                return Outcome.Retrying;
+
+            case SendResult.Unknown unknown:
+                await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, now, error: "outcome unknown: " + unknown.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.DeadLetterAsync(message, "MaxDeliveryCountExceeded", "outcome unknown: " + unknown.Error, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.DeadLettered(logger, notification.Id, unknown.Error);
+                return Outcome.DeadLettered;
+
             case SendResult.Transient transient when message.DeliveryCount >= settings.MaxDeliveryCount:
                 await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await queue.DeadLetterAsync(message, "MaxDeliveryCountExceeded", transient.Error, cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,12 @@ public abstract record SendResult
     /// <summary>Worth trying again later: 429, 5xx, timeouts, connection failures.</summary>
     public sealed record Transient(string Error, TimeSpan? RetryAfter) : SendResult;
 
+    /// <summary>
+    /// The provider may or may not have taken it (timeout, broken connection, unreadable answer). Not safe to send
+    /// again blindly: the next attempt first asks the provider, as after a crash.
+    /// </summary>
+    public sealed record Unknown(string Error) : SendResult;
+
     /// <summary>Will never succeed as it is: invalid number, unsubscribed, not a mobile...</summary>
     public sealed record Permanent(int? ErrorCode, string Error) : SendResult;
 }

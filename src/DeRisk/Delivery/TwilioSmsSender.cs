@@ -49,17 +49,23 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
             DeliveryLog.ProviderRejected(logger, message.NotificationId, ex.Status, ex.Code, result is SendResult.Permanent);
             return result;
         }
+        // From here on Twilio may or may not have taken the message: the request may have arrived before the
+        // connection broke, the clock ran out, or the answer came back unreadable.
         catch (ApiConnectionException ex)
         {
-            return new SendResult.Transient("connection: " + ex.Message, null);
+            return new SendResult.Unknown("connection: " + ex.Message);
         }
         catch (HttpRequestException ex)
         {
-            return new SendResult.Transient("connection: " + ex.Message, null);
+            return new SendResult.Unknown("connection: " + ex.Message);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendResult.Transient("timed out", null);
+            return new SendResult.Unknown("timed out");
+        }
+        catch (Newtonsoft.Json.JsonException ex)
+        {
+            return new SendResult.Unknown("unreadable answer: " + ex.Message);
         }
     }
 
@@ -81,6 +87,8 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
         var error = $"Twilio {ex.Status} {ex.Code}: {ex.Message}";
         return ex.Status switch
         {
+            // A success status the SDK could not read, or no status at all: Twilio may have taken the message.
+            0 or (>= 200 and < 300) => new SendResult.Unknown(error),
             (int)HttpStatusCode.TooManyRequests or >= 500 => new SendResult.Transient(error, retryAfter),
             (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden => new SendResult.Transient(error, null),
             >= 400 => new SendResult.Permanent(ex.Code == 0 ? null : ex.Code, error),
