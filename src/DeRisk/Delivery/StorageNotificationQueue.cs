@@ -117,7 +117,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
         return peeked.Value
             .Select(m => TryRead(m.MessageText))
             .OfType<Envelope>()
-            .Select(e => new DeadLetteredMessage(e.MessageId, BinaryData.FromString(e.Body), e.DeadLetterReason ?? "", e.DeadLetterDescription ?? ""))
+            .Select(ToDeadLettered)
             .ToList();
     }
 
@@ -135,15 +135,18 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
 
             foreach (var message in batch.Value)
             {
-                if (TryRead(message.MessageText) is { } e)
+                if (TryRead(message.MessageText) is { } envelope)
                 {
-                    all.Add(new DeadLetteredMessage(e.MessageId, BinaryData.FromString(e.Body), e.DeadLetterReason ?? "", e.DeadLetterDescription ?? ""));
+                    all.Add(ToDeadLettered(envelope));
                 }
 
                 await _deadLetters.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    private static DeadLetteredMessage ToDeadLettered(Envelope e) =>
+        new(e.MessageId, BinaryData.FromString(e.Body), e.DeadLetterReason ?? "", e.DeadLetterDescription ?? "");
 
     private static Envelope? TryRead(string text)
     {

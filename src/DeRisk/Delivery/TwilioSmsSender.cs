@@ -20,8 +20,7 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
     public async Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
-        var client = new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: http);
+        var (client, http) = CreateClient();
         var create = new CreateMessageOptions(new PhoneNumber(message.To)) { Body = message.Body };
         if (!string.IsNullOrWhiteSpace(settings.MessagingServiceSid))
         {
@@ -72,13 +71,20 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
     /// <summary>Lists the recipient's newest messages (Twilio returns newest first) and looks for this text.</summary>
     public async Task<string?> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var client = new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));
+        var (client, _) = CreateClient();
         cancellationToken.ThrowIfCancellationRequested();
         var page = await MessageResource.ReadAsync(new ReadMessageOptions { To = new PhoneNumber(message.To), PageSize = 50, Limit = 50 }, client).ConfigureAwait(false);
         var match = page.FirstOrDefault(m => m.Body == message.Body && m.DateCreated is { } created
             && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since - TimeSpan.FromMinutes(5));
         return match?.Sid;
+    }
+
+    /// <summary>A client per call over the factory's pooled handler; its HTTP wrapper keeps the last response (Retry-After).</summary>
+    private (TwilioRestClient Client, SystemNetHttpClient Http) CreateClient()
+    {
+        var settings = options.Value;
+        var http = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName));
+        return (new TwilioRestClient(settings.AccountSid, settings.AuthToken, httpClient: http), http);
     }
 
     /// <summary>429 and 5xx are worth retrying; a 4xx with a Twilio error code is about this message and will not change.</summary>

@@ -11,69 +11,34 @@ public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSo
 
     public string Name => SourceName;
 
-    public async Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken)
+    public Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken) =>
+        JsonUpstream.ReadAsync(http, "/fng/?limit=1", SourceName, logger, Parse, cancellationToken);
+
+    /// <summary>{"data":[{"value":"40","timestamp":"1551157200",...}],"metadata":{"error":null}}</summary>
+    private static MarketReading Parse(JsonElement root)
     {
-        try
+        if (root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
         {
-            using var response = await http.GetAsync("/fng/?limit=1", cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return Fail($"HTTP {(int)response.StatusCode}");
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var root = json.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-                && metadata.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
-            {
-                return Fail("upstream error: " + error.GetString());
-            }
-
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
-            {
-                return Fail("response has no data");
-            }
-
-            var latest = data[0];
-            if (latest.ValueKind != JsonValueKind.Object
-                || !TryReadInteger(latest, "value", out var value) || value is < 0 or > 100
-                || !TryReadInteger(latest, "timestamp", out var timestamp))
-            {
-                return Fail("data[0] lacks a value 0..100 and a timestamp");
-            }
-
-            return MarketReading.Ok([new SourceQuote(Assets.FearAndGreed, value, DateTimeOffset.FromUnixTimeSeconds(timestamp), SourceName)]);
-        }
-        catch (JsonException ex)
-        {
-            return Fail("malformed JSON: " + ex.Message);
-        }
-        catch (HttpRequestException ex)
-        {
-            return Fail(ex.Message);
-        }
-        catch (TimeoutException ex)
-        {
-            return Fail(ex.Message);
-        }
-        catch (Polly.ExecutionRejectedException ex)
-        {
-            // Timed out or circuit open: the resilience pipeline gave up on this poll.
-            return Fail(ex.Message);
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Fail("timed out");
+            return MarketReading.Failed("upstream error: " + error.GetString());
         }
 
-        MarketReading Fail(string reason)
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
         {
-            MarketLog.SourceFailed(logger, SourceName, reason);
-            return MarketReading.Failed(reason);
+            return MarketReading.Failed("response has no data");
         }
+
+        var latest = data[0];
+        if (latest.ValueKind != JsonValueKind.Object
+            || !TryReadInteger(latest, "value", out var value) || value is < 0 or > 100
+            || !TryReadInteger(latest, "timestamp", out var timestamp))
+        {
+            return MarketReading.Failed("data[0] lacks a value 0..100 and a timestamp");
+        }
+
+        return MarketReading.Ok([new SourceQuote(Assets.FearAndGreed, value, DateTimeOffset.FromUnixTimeSeconds(timestamp), SourceName)]);
     }
 
     // alternative.me sends numbers as strings ("value": "40", "timestamp": "1551157200").
