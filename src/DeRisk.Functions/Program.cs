@@ -7,4 +7,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
 builder.AddDeRisk();
+builder.AddDeRiskHttp();
 builder.Build().Run();

@@ -9,6 +9,9 @@ public sealed class LocalHostOptions
 
     /// <summary>Runs the timer functions on their schedules (tests turn this off and drive the services directly).</summary>
     public bool RunTimers { get; set; } = true;
+
+    /// <summary>When set, functions with AuthorizationLevel.Function need this key, as on Azure; empty: no check, as with Core Tools.</summary>
+    public string? FunctionKey { get; set; }
 }
 
 public static class LocalHostExtensions
@@ -23,7 +26,7 @@ public static class LocalHostExtensions
         return builder;
     }
 
-    /// <summary>The run command's extras: the local Twilio sink and a seeded demo subscriber.</summary>
+    /// <summary>The run command's extras: the local Twilio and SendGrid sinks and a seeded demo subscriber.</summary>
     public static IHostApplicationBuilder AddLocalDemo(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
@@ -31,6 +34,12 @@ public static class LocalHostExtensions
         if (builder.Configuration.GetSection(TwilioSinkOptions.Section).GetValue<bool>(nameof(TwilioSinkOptions.Enabled)))
         {
             builder.Services.AddHostedService<TwilioSinkHost>();
+        }
+
+        builder.Services.AddOptions<SendGridSinkOptions>().BindConfiguration(SendGridSinkOptions.Section);
+        if (builder.Configuration.GetSection(SendGridSinkOptions.Section).GetValue<bool>(nameof(SendGridSinkOptions.Enabled)))
+        {
+            builder.Services.AddHostedService<SendGridSinkHost>();
         }
 
         if (builder.Configuration.GetSection(DemoOptions.Section).GetValue<bool>(nameof(DemoOptions.Enabled)))

@@ -1,3 +1,4 @@
+using DeRisk.Functions.Http;
 using DeRisk.Functions.Market;
 using DeRisk.Hosting;
 using DeRisk.LocalHost;
@@ -14,6 +15,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 var catalog = new FunctionCatalog(typeof(MarketPollFunction).Assembly);
 builder.AddDeRisk();
+builder.AddDeRiskHttp();
 builder.AddLocalFunctionHost(catalog);
 builder.AddLocalDemo();
 

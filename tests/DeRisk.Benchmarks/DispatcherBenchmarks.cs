@@ -54,7 +54,7 @@ public class DispatcherBenchmarks
         _dispatcher = _host.Services.GetRequiredService<Dispatcher>();
         _queue = _host.Services.GetRequiredService<INotificationQueue>();
         _subscriberId = RowKeys.NewId(TimeProvider.System);
-        await _host.Services.GetRequiredService<SubscriberStore>().TryCreateAsync(new Subscriber(_subscriberId, "+14155550100", true, TimeProvider.System.GetUtcNow()), default);
+        await _host.Services.GetRequiredService<SubscriberStore>().TryCreateAsync(Subscriber.WithSms(_subscriberId, "+14155550100", TimeProvider.System.GetUtcNow()), default);
     }
 
     [IterationSetup]

@@ -9,6 +9,9 @@ public sealed class DemoOptions
 
     /// <summary>The demo subscriber's phone (a fictional 555-01xx number).</summary>
     public string Phone { get; set; } = "+14155550100";
+
+    /// <summary>The demo subscriber's email (example.com is reserved for examples); empty for SMS only.</summary>
+    public string? Email { get; set; } = "demo@example.com";
 }
 
 public sealed class TwilioSinkOptions
@@ -19,4 +22,14 @@ public sealed class TwilioSinkOptions
     public bool Enabled { get; set; }
 
     public string Url { get; set; } = "http://127.0.0.1:7072";
+}
+
+public sealed class SendGridSinkOptions
+{
+    public const string Section = "LocalSinks:SendGrid";
+
+    /// <summary>Runs the local SendGrid stand-in inside the local host.</summary>
+    public bool Enabled { get; set; }
+
+    public string Url { get; set; } = "http://127.0.0.1:7073";
 }

@@ -19,7 +19,7 @@ internal sealed partial class DemoSeeder(SubscriberStore store, IOptions<DemoOpt
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!await store.TryCreateAsync(new Subscriber(SubscriberId, options.Value.Phone, SmsEnabled: true, now), cancellationToken))
+        if (!await store.TryCreateAsync(new Subscriber(SubscriberId, options.Value.Phone, ChannelState.Active, options.Value.Email, string.IsNullOrEmpty(options.Value.Email) ? ChannelState.None : ChannelState.Active, now), cancellationToken))
         {
             LogAlreadySeeded(logger, SubscriberId);
             return;

@@ -51,6 +51,13 @@ public static class FunctionEndpoints
         {
             endpoints.MapMethods($"/{routePrefix}/{function.Route}", function.Methods, async context =>
             {
+                if (!FunctionKeys.Allows(function, context))
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "This function needs a function key (x-functions-key header or ?code=).")
+                        .ExecuteAsync(context).ConfigureAwait(false);
+                    return;
+                }
+
                 var result = await FunctionInvoker.InvokeAsync(context.RequestServices, function.Type, function.Method,
                     p => FunctionInvoker.BindHttp(p, context)).ConfigureAwait(false);
                 switch (result)
@@ -68,5 +75,31 @@ public static class FunctionEndpoints
         }
 
         return endpoints;
+    }
+}
+
+/// <summary>
+/// The Functions host's key check for AuthorizationLevel.Function and Admin: a request must carry the key in the
+/// x-functions-key header or the code query parameter. Like Core Tools, the local host checks nothing unless a key
+/// is configured (LocalHost:FunctionKey); tests configure one.
+/// </summary>
+internal static class FunctionKeys
+{
+    public static bool Allows(HttpFunction function, HttpContext context)
+    {
+        if (function.AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous)
+        {
+            return true;
+        }
+
+        var key = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalHostOptions>>().Value.FunctionKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            return true;
+        }
+
+        var given = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault() ?? "";
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(key));
     }
 }

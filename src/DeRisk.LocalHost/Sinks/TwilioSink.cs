@@ -4,8 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using DeRisk.Subscribers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace DeRisk.LocalHost.Sinks;
@@ -22,14 +20,13 @@ public sealed record SinkFailure(int Status, int Code, string Message, TimeSpan?
 /// MessagingServiceSid, a Body — and answers with Twilio's JSON: 201 with the message resource, or Twilio's error
 /// object (code, message, more_info, status). The run command prints what it accepts; tests count it.
 /// </summary>
-public sealed class TwilioSink : IAsyncDisposable
+public sealed class TwilioSink : LocalSink
 {
     private readonly string _accountSid;
     private readonly string _authToken;
     private readonly ConcurrentQueue<SinkFailure> _failures = new();
     private readonly ConcurrentQueue<SinkMessage> _accepted = new();
     private readonly TimeProvider _time;
-    private WebApplication? _app;
     private int _requests;
 
     public TwilioSink(string accountSid, string authToken, TimeProvider? time = null)
@@ -42,8 +39,6 @@ public sealed class TwilioSink : IAsyncDisposable
     /// <summary>Raised for every accepted message.</summary>
     public event Action<SinkMessage>? Accepted;
 
-    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
-
     public IReadOnlyCollection<SinkMessage> Messages => _accepted;
 
     /// <summary>Every request that reached the Messages endpoint, accepted or not.</summary>
@@ -55,28 +50,10 @@ public sealed class TwilioSink : IAsyncDisposable
     /// <summary>Answers the next request with this failure instead of accepting it.</summary>
     public void FailNext(SinkFailure failure) => _failures.Enqueue(failure);
 
-    /// <summary>Starts listening; "http://127.0.0.1:0" picks a free port.</summary>
-    public async Task StartAsync(string url, CancellationToken cancellationToken = default)
+    protected override void Map(WebApplication app)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url);
-        var app = builder.Build();
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", (Delegate)HandleAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", (Delegate)List);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        _app = app;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     private async Task<IResult> HandleAsync(HttpContext context, string accountSid)

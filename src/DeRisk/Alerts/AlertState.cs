@@ -114,11 +114,32 @@ public sealed class AlertStateStore(DeRiskTables tables)
 {
     private const string BudgetRow = "$budget";
 
-    public async Task<ShardAlerts> ReadShardAsync(string shard, CancellationToken cancellationToken)
+    public Task<ShardAlerts> ReadShardAsync(string shard, CancellationToken cancellationToken) =>
+        ReadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {shard}"), cancellationToken);
+
+    /// <summary>One subscriber's states and budget: a range read within the shard.</summary>
+    public Task<ShardAlerts> ReadSubscriberAsync(string shard, string subscriberId, CancellationToken cancellationToken) =>
+        ReadAsync(SubscriberFilter(shard, subscriberId), cancellationToken);
+
+    /// <summary>Removes one rule's state (the rule was deleted), or all of a subscriber's rows when <paramref name="ruleId"/> is null.</summary>
+    public async Task<int> DeleteAsync(string shard, string subscriberId, string? ruleId, CancellationToken cancellationToken)
+    {
+        if (ruleId is null)
+        {
+            return await tables.AlertStates.DeleteWhereAsync(SubscriberFilter(shard, subscriberId), cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await tables.AlertStates.DeleteEntityAsync(shard, Key(subscriberId, ruleId), ETag.All, cancellationToken).ConfigureAwait(false);
+        return response.Status == StorageStatus.NotFound ? 0 : 1;
+    }
+
+    private static string SubscriberFilter(string shard, string subscriberId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {shard} and RowKey gt {subscriberId + "|"} and RowKey lt {subscriberId + "|~"}");
+
+    private async Task<ShardAlerts> ReadAsync(string filter, CancellationToken cancellationToken)
     {
         var states = new Dictionary<string, AlertState>(StringComparer.Ordinal);
         var budgets = new Dictionary<string, DailyBudget>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard}");
         await foreach (var row in tables.AlertStates.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var split = row.RowKey.IndexOf('|', StringComparison.Ordinal);

@@ -47,13 +47,23 @@ public sealed class Evaluator(
                     }
                 }
 
+                // One copy per channel the subscriber confirmed and has not stopped; a pending (unconfirmed) or
+                // stopped channel gets nothing, and the alert state still moves so nothing piles up for later.
                 foreach (var planned in plan.Notifications)
                 {
-                    var notification = planned.Notification;
-                    await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt), cancellationToken).ConfigureAwait(false);
+                    foreach (var channel in Notification.Channels)
+                    {
+                        if (!entry.Subscriber.ChannelFor(channel).Enabled)
+                        {
+                            continue;
+                        }
+
+                        var notification = planned.Notification.ForChannel(channel);
+                        await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt), cancellationToken).ConfigureAwait(false);
+                        sent++;
+                    }
                 }
 
-                sent += plan.Notifications.Count;
                 deferred += plan.Deferred;
                 capped += plan.Capped;
                 if (plan.Capped > 0)

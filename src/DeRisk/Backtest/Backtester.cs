@@ -45,7 +45,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
 {
     public BacktestReport Run(BacktestRules rules, BacktestRange range, IProgress<double>? progress = null)
     {
-        var subscriber = new Subscriber("backtest", "", SmsEnabled: true, default, rules.Preferences);
+        var subscriber = Subscriber.WithSms("backtest", "", default, rules.Preferences);
         var symbols = rules.Rules.SelectMany(r => r.Spec.Symbols).Append("BTC").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var states = rules.Rules.ToDictionary(r => r.Id, r => AlertState.Initial(subscriber.Id, r.Id), StringComparer.Ordinal);
         var counts = rules.Rules.ToDictionary(r => r.Id, _ => new int[4], StringComparer.Ordinal); // notifications, episodes, resolved, no data

@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using DeRisk.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Twilio.Security;
 
 namespace DeRisk.Delivery;
 
@@ -23,7 +22,7 @@ public enum StatusCallbackOutcome
 /// X-Twilio-Signature is checked with the Twilio SDK's RequestValidator against the configured public callback URL,
 /// so a forged or replayed-elsewhere call changes nothing. A status never moves a delivery backwards.
 /// </summary>
-public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<TwilioOptions> options, TimeProvider time, ILogger<DeliveryStatusService> logger)
+public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<TwilioOptions> options, TwilioSignature signatures, TimeProvider time, ILogger<DeliveryStatusService> logger)
 {
     public const string SubscriberParameter = "s";
     public const string NotificationParameter = "n";
@@ -40,9 +39,7 @@ public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<
 
     public async Task<StatusCallbackOutcome> ApplyAsync(string queryString, IReadOnlyDictionary<string, string> form, string? signature, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(settings.StatusCallbackUrl)
-            || !new RequestValidator(settings.AuthToken).Validate(settings.StatusCallbackUrl + queryString, form.ToDictionary(p => p.Key, p => p.Value), signature))
+        if (!signatures.IsValid(options.Value.StatusCallbackUrl, queryString, form, signature))
         {
             LogRejected(logger);
             return StatusCallbackOutcome.Rejected;

@@ -155,6 +155,10 @@ public sealed class DeliveryStore(DeRiskTables tables)
         await tables.Deliveries.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes every delivery record of the subscriber (their partition).</summary>
+    public Task<int> DeleteAllAsync(string subscriberId, CancellationToken cancellationToken) =>
+        tables.Deliveries.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId}"), cancellationToken);
+
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(string subscriberId, CancellationToken cancellationToken)
     {
         var records = new List<DeliveryRecord>();

@@ -18,6 +18,12 @@ public sealed class DispatchOptions
     [Range(0, 1000)]
     public double SmsPerSecond { get; set; } = 1;
 
+    /// <summary>Most emails sent per second (SendGrid's plan limit). 0 turns pacing off.</summary>
+    [Range(0, 1000)]
+    public double EmailPerSecond { get; set; } = 10;
+
+    public double PerSecond(string channel) => channel == Notification.EmailChannel ? EmailPerSecond : SmsPerSecond;
+
     /// <summary>How long a received message stays locked (hidden from other dispatchers).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(1);

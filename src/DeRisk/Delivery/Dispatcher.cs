@@ -15,15 +15,12 @@ public sealed class Dispatcher(
     DeliveryStore deliveries,
     SubscriberStore subscribers,
     ISmsSender sms,
+    IEmailSender email,
     SendPacer pacer,
     IOptions<DispatchOptions> options,
     TimeProvider time,
     ILogger<Dispatcher> logger)
 {
-    /// <summary>Twilio errors that say this number will not take SMS from us: invalid (21211), unsubscribed via STOP
-    /// (21610), not a mobile (21614), region not enabled (21408).</summary>
-    public static readonly IReadOnlySet<int> ChannelKillingCodes = new HashSet<int> { 21211, 21408, 21610, 21614 };
-
     public async Task<DispatchResult> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -74,9 +71,10 @@ public sealed class Dispatcher(
         }
 
         var subscriber = await subscribers.GetProfileAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
-        if (subscriber is null || !subscriber.SmsEnabled)
+        var (address, enabled) = subscriber?.ChannelFor(notification.Channel) ?? (null, false);
+        if (subscriber is null || !enabled || address is null)
         {
-            var reason = subscriber is null ? "subscriber no longer exists" : "SMS is off for this subscriber";
+            var reason = subscriber is null ? "subscriber no longer exists" : $"{notification.Channel} is not active for this subscriber";
             await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Suppressed, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
             DeliveryLog.Suppressed(logger, notification.Id, reason);
@@ -96,42 +94,54 @@ public sealed class Dispatcher(
         }
 
         var held = ((ClaimResult.Claimed)claim).Claim;
-        var phone = subscriber.Phone;
-        var outgoing = new SmsMessage(phone, notification.Text, notification.SubscriberId, notification.Id);
+        var isSms = notification.Channel == Notification.SmsChannel;
+        var outgoing = new SmsMessage(address, notification.Text, notification.SubscriberId, notification.Id);
         var now = time.GetUtcNow();
-        if (held.UnfinishedSince is { } since
-            && await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) is { } acceptedEarlier)
+        if (held.UnfinishedSince is { } since)
         {
-            // The crash window: the provider took the earlier attempt but its dispatcher died before recording it.
-            // Record that send and settle; sending again would reach the phone twice.
-            await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, acceptedEarlier, "accepted", cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-            DeliveryLog.Reconciled(logger, notification.Id, acceptedEarlier);
-            return Outcome.Duplicate;
+            // The crash window: the provider may have taken the earlier attempt before its dispatcher died. Twilio can
+            // be asked (its message list); SendGrid's mail send cannot, so an email is sent again, tagged with the same
+            // notification id — a rare duplicate email is the lesser harm than a de-risk alert that never arrives.
+            if (isSms && await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) is { } acceptedEarlier)
+            {
+                await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, acceptedEarlier, "accepted", cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                DeliveryLog.Reconciled(logger, notification.Id, acceptedEarlier);
+                return Outcome.Duplicate;
+            }
+
+            if (!isSms)
+            {
+                DeliveryLog.ResendingUnverifiable(logger, notification.Id, notification.Channel);
+            }
         }
 
-        await pacer.WaitTurnAsync(settings.SmsPerSecond, cancellationToken).ConfigureAwait(false);
-        var result = await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        await pacer.WaitTurnAsync(notification.Channel, settings.PerSecond(notification.Channel), cancellationToken).ConfigureAwait(false);
+        var result = isSms
+            ? await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false)
+            : await email.SendAsync(new EmailMessage(address, EmailSubject(notification.Text), notification.Text, notification.SubscriberId, notification.Id), cancellationToken).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result)
         {
             case SendResult.Accepted accepted:
                 await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, accepted.ProviderId, accepted.Status, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-                var masked = Redact.Phone(phone);
-                DeliveryLog.Sent(logger, notification.Id, masked, accepted.ProviderId, held.Attempts);
+                var masked = isSms ? Redact.Phone(address) : Redact.Email(address);
+                DeliveryLog.Sent(logger, notification.Id, notification.Channel, masked, accepted.ProviderId, held.Attempts);
                 return Outcome.Sent;
 
             case SendResult.Permanent permanent:
                 await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (permanent.ErrorCode is { } errorCode && ChannelKillingCodes.Contains(errorCode))
+                if (permanent.AddressUnusable)
                 {
-                    // The number cannot (or must not) get SMS: stop sending to it until the subscriber changes it.
-                    await subscribers.SetSmsEnabledAsync(notification.SubscriberId, false, $"Twilio {errorCode}: {permanent.Error}", now, cancellationToken).ConfigureAwait(false);
-                    DeliveryLog.ChannelOff(logger, notification.SubscriberId, errorCode);
+                    // The address cannot (or must not) be reached: stop using it until the subscriber changes it.
+                    var state = permanent.ErrorCode == 21610 ? ChannelState.Stopped : ChannelState.Failed;
+                    await subscribers.SetChannelStateAsync(notification.SubscriberId, notification.Channel, state, permanent.Error, now, cancellationToken).ConfigureAwait(false);
+                    DeliveryLog.ChannelOff(logger, notification.SubscriberId, notification.Channel, state);
                 }
 
-                await queue.DeadLetterAsync(message, permanent.ErrorCode is { } code ? $"Twilio{code}" : "PermanentFailure", permanent.Error, cancellationToken).ConfigureAwait(false);
+                var deadReason = permanent.ErrorCode is { } code ? $"Twilio{code}" : isSms ? "PermanentFailure" : "SendGridRejected";
+                await queue.DeadLetterAsync(message, deadReason, permanent.Error, cancellationToken).ConfigureAwait(false);
                 DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
                 return Outcome.DeadLettered;
 
@@ -164,6 +174,19 @@ public sealed class Dispatcher(
         }
     }
 
+    /// <summary>An email's subject: the alert's first line, short enough for a mail client's list.</summary>
+    internal static string EmailSubject(string text)
+    {
+        var firstLine = text.AsSpan();
+        var end = firstLine.IndexOfAny('\r', '\n');
+        if (end >= 0)
+        {
+            firstLine = firstLine[..end];
+        }
+
+        return firstLine.Length <= 90 ? firstLine.ToString() : string.Concat(firstLine[..89], "…");
+    }
+
     private enum Outcome
     {
         Sent,
@@ -177,8 +200,8 @@ public sealed class Dispatcher(
 
 internal static partial class DeliveryLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Notification {NotificationId} sent to {Phone} as {ProviderId} (attempt {Attempt})")]
-    public static partial void Sent(ILogger logger, string notificationId, string phone, string providerId, int attempt);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Notification {NotificationId} sent by {Channel} to {Address} as {ProviderId} (attempt {Attempt})")]
+    public static partial void Sent(ILogger logger, string notificationId, string channel, string address, string providerId, int attempt);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Notification {NotificationId} was already {Status}; duplicate delivery dropped")]
     public static partial void Duplicate(ILogger logger, string notificationId, string status);
@@ -195,8 +218,11 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The lock on message {MessageId} was lost before it was settled; its redelivery will settle it")]
     public static partial void LockLost(ILogger logger, string messageId);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "SMS turned off for subscriber {SubscriberId} after Twilio error {Code}")]
-    public static partial void ChannelOff(ILogger logger, string subscriberId, int code);
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Channel {Channel} of subscriber {SubscriberId} is now {State} after a permanent provider error")]
+    public static partial void ChannelOff(ILogger logger, string subscriberId, string channel, string state);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Notification {NotificationId} by {Channel} was being sent when its dispatcher stopped; the provider cannot be asked, so it is sent again")]
+    public static partial void ResendingUnverifiable(ILogger logger, string notificationId, string channel);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Notification {NotificationId} had been accepted as {ProviderId} before a dispatcher stopped; recorded, not sent again")]
     public static partial void Reconciled(ILogger logger, string notificationId, string providerId);

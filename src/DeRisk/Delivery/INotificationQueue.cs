@@ -29,6 +29,9 @@ public interface INotificationQueue
 
     /// <summary>Reads (without locking) what the dead-letter queue holds, oldest first.</summary>
     Task<IReadOnlyList<DeadLetteredMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken);
+
+    /// <summary>Approximate messages waiting and dead-lettered, for operators; null where the adapter cannot tell.</summary>
+    Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken);
 }
 
 public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null);
@@ -46,3 +49,5 @@ public sealed class NotificationQueueOptions
         ErrorMessage = "NotificationQueue:QueueName must be 3-42 lowercase letters, digits and single dashes.")]
     public string QueueName { get; set; } = "notifications";
 }
+
+public sealed record QueueDepth(long? Waiting, long? DeadLettered);

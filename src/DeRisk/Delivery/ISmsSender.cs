@@ -29,6 +29,9 @@ public abstract record SendResult
     /// </summary>
     public sealed record Unknown(string Error) : SendResult;
 
-    /// <summary>Will never succeed as it is: invalid number, unsubscribed, not a mobile...</summary>
-    public sealed record Permanent(int? ErrorCode, string Error) : SendResult;
+    /// <summary>
+    /// Will never succeed as it is. <paramref name="AddressUnusable"/>: the address itself cannot (or must not) be
+    /// reached — invalid number, STOP, not a mobile, invalid email — so the channel is turned off.
+    /// </summary>
+    public sealed record Permanent(int? ErrorCode, string Error, bool AddressUnusable = false) : SendResult;
 }

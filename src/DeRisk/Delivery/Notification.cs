@@ -11,6 +11,16 @@ namespace DeRisk.Delivery;
 public sealed record Notification(string Id, string SubscriberId, string RuleId, int Episode, string Channel, string Text, DateTimeOffset CreatedAt)
 {
     public const string SmsChannel = "sms";
+    public const string EmailChannel = "email";
+
+    public static readonly IReadOnlyList<string> Channels = [SmsChannel, EmailChannel];
+
+    /// <summary>
+    /// This alert for one channel. The SMS copy keeps the planned id; other channels append theirs, so each channel's
+    /// delivery is recorded, de-duplicated and retried on its own.
+    /// </summary>
+    public Notification ForChannel(string channel) =>
+        channel == SmsChannel ? this with { Channel = channel } : this with { Id = $"{Id}.{channel}", Channel = channel };
 
     public static string IdFor(string subscriberId, string ruleId, int episode) =>
         string.Create(CultureInfo.InvariantCulture, $"{subscriberId}-{ruleId}-{episode}");

@@ -8,10 +8,14 @@ namespace DeRisk.Delivery;
 public sealed class SendPacer(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private DateTimeOffset? _next;
+    private readonly Dictionary<string, DateTimeOffset> _next = new(StringComparer.Ordinal);
 
     /// <summary>Waits for the next turn at <paramref name="perSecond"/> (0: no pacing) and returns when the turn was.</summary>
-    public async Task<DateTimeOffset> WaitTurnAsync(double perSecond, CancellationToken cancellationToken)
+    public Task<DateTimeOffset> WaitTurnAsync(double perSecond, CancellationToken cancellationToken) =>
+        WaitTurnAsync("", perSecond, cancellationToken);
+
+    /// <summary>As <see cref="WaitTurnAsync(double, CancellationToken)"/>, with one pace per lane (a channel: SMS and email have their own limits).</summary>
+    public async Task<DateTimeOffset> WaitTurnAsync(string lane, double perSecond, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (perSecond <= 0)
@@ -22,8 +26,8 @@ public sealed class SendPacer(TimeProvider time)
         DateTimeOffset turn;
         lock (_gate)
         {
-            turn = _next is { } next && next > now ? next : now;
-            _next = turn + TimeSpan.FromSeconds(1 / perSecond);
+            turn = _next.TryGetValue(lane, out var next) && next > now ? next : now;
+            _next[lane] = turn + TimeSpan.FromSeconds(1 / perSecond);
         }
 
         for (; now < turn; now = time.GetUtcNow())

@@ -37,9 +37,27 @@ public sealed class ServiceBusOptions : IValidatableObject
 /// maps one to one. The lock duration is the queue's own setting (infra/main.bicep), so the port's lock argument is
 /// not used here.
 /// </summary>
-public sealed class ServiceBusNotificationQueue(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, IOptions<ServiceBusOptions> options, TimeProvider time)
+public sealed class ServiceBusNotificationQueue(
+    ServiceBusSender sender,
+    ServiceBusReceiver receiver,
+    ServiceBusReceiver deadLetters,
+    IOptions<ServiceBusOptions> options,
+    TimeProvider time,
+    Azure.Messaging.ServiceBus.Administration.ServiceBusAdministrationClient? administration = null)
     : INotificationQueue
 {
+    /// <summary>The queue's runtime counts (needs the Service Bus Data Owner role or a Manage key); unknown without an administration client.</summary>
+    public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        if (administration is null)
+        {
+            return new QueueDepth(null, null);
+        }
+
+        var properties = (await administration.GetQueueRuntimePropertiesAsync(sender.EntityPath, cancellationToken).ConfigureAwait(false)).Value;
+        return new QueueDepth(properties.ActiveMessageCount + properties.ScheduledMessageCount, properties.DeadLetterMessageCount);
+    }
+
     private readonly ConcurrentDictionary<string, ServiceBusReceivedMessage> _locked = new(StringComparer.Ordinal);
 
     /// <summary>Application properties of a rescheduled copy: the notification id and the deliveries before it.</summary>

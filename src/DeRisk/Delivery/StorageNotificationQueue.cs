@@ -167,6 +167,13 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     // The service counts the visibility delay on the wall clock; under a replay clock a replayed hour is shorter.
     private TimeSpan WallDelay(TimeSpan appDelay) => _time is Market.ReplayClock replay ? replay.ToWall(appDelay) : appDelay;
 
+    public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        var waiting = await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        var dead = await _deadLetters.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        return new QueueDepth(waiting.Value.ApproximateMessagesCount, dead.Value.ApproximateMessagesCount);
+    }
+
     private static string Token(string queueMessageId, string popReceipt) => queueMessageId + "\n" + popReceipt;
 
     private static (string Id, string Receipt) Parse(string lockToken)

@@ -29,6 +29,10 @@ public sealed class TwilioOptions : UpstreamOptions, IValidatableObject
     [Url]
     public string? StatusCallbackUrl { get; set; }
 
+    /// <summary>The public URL of /api/twilio/inbound as configured on the Twilio number (signatures are checked against it).</summary>
+    [Url]
+    public string? InboundUrl { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(FromNumber) == string.IsNullOrWhiteSpace(MessagingServiceSid))

@@ -17,6 +17,10 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
 {
     public const string HttpClientName = "twilio";
 
+    /// <summary>Twilio errors that say this number will not take SMS from us: invalid (21211), unsubscribed via STOP
+    /// (21610), not a mobile (21614), region not enabled (21408).</summary>
+    public static readonly IReadOnlySet<int> AddressUnusableCodes = new HashSet<int> { 21211, 21408, 21610, 21614 };
+
     public async Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -90,14 +94,14 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
     /// <summary>429 and 5xx are worth retrying; a 4xx with a Twilio error code is about this message and will not change.</summary>
     internal static SendResult Classify(ApiException ex, TimeSpan? retryAfter)
     {
-        var error = $"Twilio {ex.Status} {ex.Code}: {ex.Message}";
+        var error = $"Twilio {ex.Status} {ex.Code}: {Subscribers.Redact.Text(ex.Message)}";
         return ex.Status switch
         {
             // A success status the SDK could not read, or no status at all: Twilio may have taken the message.
             0 or (>= 200 and < 300) => new SendResult.Unknown(error),
             (int)HttpStatusCode.TooManyRequests or >= 500 => new SendResult.Transient(error, retryAfter),
             (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden => new SendResult.Transient(error, null),
-            >= 400 => new SendResult.Permanent(ex.Code == 0 ? null : ex.Code, error),
+            >= 400 => new SendResult.Permanent(ex.Code == 0 ? null : ex.Code, error, AddressUnusableCodes.Contains(ex.Code)),
             _ => new SendResult.Transient(error, retryAfter),
         };
     }

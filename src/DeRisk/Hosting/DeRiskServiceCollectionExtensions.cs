@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using DeRisk.Access;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.Market;
@@ -112,6 +113,7 @@ public static class DeRiskServiceCollectionExtensions
         services.AddValidatedOptions<NotificationQueueOptions>(NotificationQueueOptions.Section);
         services.AddValidatedOptions<DispatchOptions>(DispatchOptions.Section);
         services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
+        services.AddValidatedOptions<SendGridOptions>(SendGridOptions.Section);
         services.AddValidatedOptions<ServiceBusOptions>(ServiceBusOptions.Section);
         var serviceBus = builder.Configuration.GetSection(ServiceBusOptions.Section).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
         if (serviceBus.IsConfigured)
@@ -133,7 +135,10 @@ public static class DeRiskServiceCollectionExtensions
                     client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
                     client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }),
                     sp.GetRequiredService<IOptions<ServiceBusOptions>>(),
-                    sp.GetRequiredService<TimeProvider>());
+                    sp.GetRequiredService<TimeProvider>(),
+                    string.IsNullOrWhiteSpace(serviceBus.ConnectionString)
+                        ? new Azure.Messaging.ServiceBus.Administration.ServiceBusAdministrationClient(serviceBus.FullyQualifiedNamespace, sp.GetRequiredService<TokenCredential>())
+                        : new Azure.Messaging.ServiceBus.Administration.ServiceBusAdministrationClient(serviceBus.ConnectionString));
             });
         }
         else
@@ -144,6 +149,7 @@ public static class DeRiskServiceCollectionExtensions
         }
         services.TryAddSingleton<DeliveryStore>();
         services.TryAddSingleton<SendPacer>();
+        services.TryAddSingleton<TwilioSignature>();
         services.TryAddSingleton<DeliveryStatusService>();
         services.TryAddSingleton<Dispatcher>();
 
@@ -152,6 +158,10 @@ public static class DeRiskServiceCollectionExtensions
                 http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout)
             .AddHttpMessageHandler<TwilioBaseUrlHandler>();
         services.TryAddSingleton<ISmsSender, TwilioSmsSender>();
+
+        services.AddHttpClient(SendGridEmailSender.HttpClientName, (sp, http) =>
+            http.Timeout = sp.GetRequiredService<IOptions<SendGridOptions>>().Value.Timeout);
+        services.TryAddSingleton<IEmailSender, SendGridEmailSender>();
         return builder;
     }
 
@@ -166,7 +176,14 @@ public static class DeRiskServiceCollectionExtensions
     public static IHostApplicationBuilder AddDeRiskSubscribers(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<SubscriberStore>();
-        builder.Services.TryAddSingleton<SubscriberService>();
+        builder.Services.TryAddSingleton<MeService>();
+        builder.Services.AddValidatedOptions<AccessOptions>(AccessOptions.Section);
+        builder.Services.TryAddSingleton<ContactStore>();
+        builder.Services.TryAddSingleton<TokenStore>();
+        builder.Services.TryAddSingleton<RateLimiter>();
+        builder.Services.TryAddSingleton<SignUpService>();
+        builder.Services.TryAddSingleton<InboundSmsService>();
+        builder.Services.TryAddSingleton<OpsService>();
 
         // API responses use the rules' JSON shape: enums as camelCase strings ("direction": "drop").
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -54,3 +54,6 @@ public static class Assets
     /// <summary>The UTC day a value as of this time belongs to.</summary>
     public static DateOnly DayOf(DateTimeOffset asOf) => DateOnly.FromDateTime(asOf.UtcDateTime);
 }
+
+/// <summary>What the last market tick did and how long it took (wall time).</summary>
+public sealed record TickSummary(DateTimeOffset StartedAt, TimeSpan Duration, int Subscribers, int Notifications);

@@ -89,6 +89,27 @@ public sealed class MarketStore(DeRiskTables tables)
 
     private static string DayKey(DateOnly day) => RowKeys.NewestFirst(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
+    /// <summary>Records the last tick's summary (one row, overwritten) for the operators' health endpoint.</summary>
+    public Task SaveTickAsync(TickSummary tick, CancellationToken cancellationToken) =>
+        tables.MarketSnapshots.UpsertEntityAsync(new TableEntity(TickPartition, TickRow)
+        {
+            ["StartedAt"] = tick.StartedAt,
+            ["DurationMs"] = tick.Duration.TotalMilliseconds,
+            ["Subscribers"] = tick.Subscribers,
+            ["Notifications"] = tick.Notifications,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<TickSummary?> LastTickAsync(CancellationToken cancellationToken)
+    {
+        var row = await tables.MarketSnapshots.GetEntityIfExistsAsync<TableEntity>(TickPartition, TickRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } tick
+            ? new TickSummary(tick.GetDateTimeOffset("StartedAt") ?? default, TimeSpan.FromMilliseconds(tick.GetDouble("DurationMs") ?? 0), tick.GetInt32("Subscribers") ?? 0, tick.GetInt32("Notifications") ?? 0)
+            : null;
+    }
+
+    private const string TickPartition = "tick";
+    private const string TickRow = "last";
+
     public async Task<MarketSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition}");

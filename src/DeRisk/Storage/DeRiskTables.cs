@@ -16,6 +16,9 @@ public sealed class DeRiskTables
         MarketSnapshots = service.GetTableClient(prefix + "MarketSnapshots");
         MarketDaily = service.GetTableClient(prefix + "MarketDaily");
         Deliveries = service.GetTableClient(prefix + "Deliveries");
+        Contacts = service.GetTableClient(prefix + "Contacts");
+        Tokens = service.GetTableClient(prefix + "Tokens");
+        Limits = service.GetTableClient(prefix + "Limits");
     }
 
     /// <summary>Partition = shard; row = subscriber id (profile) or "{subscriberId}|r|{ruleId}" (rule).</summary>
@@ -36,7 +39,19 @@ public sealed class DeRiskTables
     /// <summary>Partition = subscriber id; row = notification id.</summary>
     public TableClient Deliveries { get; }
 
-    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, MarketDaily, Deliveries];
+    /// <summary>
+    /// Partition = "{channel}:{SHA-256 of the address}"; row "" = the subscriber who owns it, row "code" = the pending
+    /// confirmation code (hash, expiry, tries left). Addresses are keyed by hash so any address is a valid key.
+    /// </summary>
+    public TableClient Contacts { get; }
+
+    /// <summary>Partition = subscriber id; row = SHA-256 of the token's secret part. Revoked tokens stay, marked.</summary>
+    public TableClient Tokens { get; }
+
+    /// <summary>Partition = "{limit}:{hashed key}"; row = the window's start: request counters for anti-abuse limits.</summary>
+    public TableClient Limits { get; }
+
+    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, MarketDaily, Deliveries, Contacts, Tokens, Limits];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ public static class PhoneNumberRules
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-    /// <summary>Normalises an E.164 number ("+" and country code required), or says what is wrong with it.</summary>
+    /// <summary>Normalises an E.164 mobile number ("+" and country code required), or says what is wrong with it.</summary>
     public static bool TryNormalize(string? raw, out string e164, out string error)
     {
         e164 = "";
@@ -31,6 +31,12 @@ public static class PhoneNumberRules
             if (!Util.IsValidNumber(number))
             {
                 error = "Is not a valid phone number for its country code.";
+                return false;
+            }
+
+            if (Util.GetNumberType(number) is not (PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE))
+            {
+                error = "Must be a mobile number: DeRisk alerts are SMS.";
                 return false;
             }
 

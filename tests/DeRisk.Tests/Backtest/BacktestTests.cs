@@ -33,12 +33,12 @@ public sealed class BacktestTests(AzuriteFixture azurite) : LocalHostWithTwilioS
     [Fact]
     public async Task Backtest_of_may_2022_sends_what_the_functions_path_sends()
     {
-        var client = Host.CreateClient();
-        var subscriberId = await May2022ReplayTests.CreateSubscriberAsync(client, "+14155550105");
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550105");
+        var client = subscriber.Client;
         var rules = new List<StoredRule>();
         foreach (var body in RuleBodies)
         {
-            var response = await client.PostAsJsonAsync($"/api/subscribers/{subscriberId}/rules", body);
+            var response = await client.PostAsJsonAsync("/api/me/rules", body);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             rules.Add(new StoredRule(json.RootElement.GetProperty("id").GetString()!,

@@ -50,7 +50,7 @@ public sealed class ChaosTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
         var services = Host.Services;
         Dispatcher Another() => new(
             services.GetRequiredService<INotificationQueue>(), services.GetRequiredService<DeliveryStore>(), services.GetRequiredService<SubscriberStore>(),
-            services.GetRequiredService<ISmsSender>(), new SendPacer(Time), services.GetRequiredService<IOptions<DispatchOptions>>(), Time, NullLogger<Dispatcher>.Instance);
+            services.GetRequiredService<ISmsSender>(), services.GetRequiredService<IEmailSender>(), new SendPacer(Time), services.GetRequiredService<IOptions<DispatchOptions>>(), Time, NullLogger<Dispatcher>.Instance);
 
         await DrainUntilEmptyAsync([Another(), Another()]);
 
@@ -60,11 +60,10 @@ public sealed class ChaosTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
     /// <summary>Queues notifications round-robin over new subscribers; every permanentEvery-th goes alone to a subscriber whose sends fail permanently.</summary>
     private async Task<Dictionary<string, (string SubscriberId, bool Permanent)>> EnqueueAsync(int count, int subscribers, int permanentEvery)
     {
-        var client = Host.CreateClient();
         var ids = new List<string>();
         for (var i = 0; i < subscribers; i++)
         {
-            ids.Add(await May2022ReplayTests.CreateSubscriberAsync(client, $"+1415555{(1000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}"));
+            ids.Add(await TestSubscribers.SeedAsync(Host.Services, $"+1415555{(1000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}"));
         }
 
         var queue = Host.Services.GetRequiredService<INotificationQueue>();
@@ -72,7 +71,7 @@ public sealed class ChaosTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
         for (var i = 0; i < count; i++)
         {
             var permanent = permanentEvery > 0 && i % permanentEvery == 0;
-            var subscriber = permanent ? await May2022ReplayTests.CreateSubscriberAsync(client, $"+1415555{(2000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}") : ids[i % ids.Count];
+            var subscriber = permanent ? await TestSubscribers.SeedAsync(Host.Services, $"+1415555{(2000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}") : ids[i % ids.Count];
             var rule = i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
             var notification = new Notification(Notification.IdFor(subscriber, rule, 1), subscriber, rule, 1, Notification.SmsChannel,
                 $"DeRisk chaos {i}{(permanent ? " " + PermanentMarker : "")}. Reply STOP to end.", Time.GetUtcNow());

@@ -20,7 +20,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     private DeliveryStore Deliveries => Host.Services.GetRequiredService<DeliveryStore>();
 
     protected override async Task OnStartedAsync() =>
-        _subscriberId = await May2022ReplayTests.CreateSubscriberAsync(Host.CreateClient(), "+14155550103");
+        _subscriberId = await TestSubscribers.SeedAsync(Host.Services, "+14155550103");
 
     private async Task<Notification> EnqueueAsync(int episode)
     {

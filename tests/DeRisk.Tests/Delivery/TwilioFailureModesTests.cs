@@ -72,7 +72,7 @@ public sealed class TwilioFailureModesTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task After_an_unknown_outcome_the_claim_stays_open_and_the_message_waits_for_it_to_expire()
     {
-        var subscriberId = await May2022ReplayTests.CreateSubscriberAsync(_host.CreateClient(), "+14155550107");
+        var subscriberId = await TestSubscribers.SeedAsync(_host.Services, "+14155550107");
         var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000e", 1), subscriberId,
             "0000000000000000000000000000000e", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", default);
         var queue = _host.Services.GetRequiredService<INotificationQueue>();

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using DeRisk.Delivery;
-using DeRisk.Tests.EndToEnd;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +18,7 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
     public async Task Signed_callbacks_move_the_delivery_forward_and_never_back_while_bad_signatures_change_nothing()
     {
         var client = Host.CreateClient();
-        var subscriberId = await May2022ReplayTests.CreateSubscriberAsync(client, "+14155550106");
+        var subscriberId = await TestSubscribers.SeedAsync(Host.Services, "+14155550106");
         var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000d", 1), subscriberId,
             "0000000000000000000000000000000d", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", Time.GetUtcNow());
         await Host.Services.GetRequiredService<INotificationQueue>().SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
@@ -42,7 +39,7 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/twilio/status" + query) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Add("X-Twilio-Signature", signature ?? Sign(PublicUrl + query, form));
+            request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSigning.Sign(PublicUrl + query, form));
             return (await client.SendAsync(request)).StatusCode;
         }
 
@@ -60,18 +57,4 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
         var record = await Record();
         Assert.Equal(("undelivered", "Twilio 30003 (undelivered)"), (record.ProviderStatus, record.LastError));
     }
-
-    /// <summary>Twilio's documented signature: HMAC-SHA1 over the URL and the sorted form fields, keyed by the auth token.</summary>
-#pragma warning disable CA5350 // HMAC-SHA1 is Twilio's algorithm; the test signs as Twilio does.
-    private static string Sign(string url, IReadOnlyDictionary<string, string> form)
-    {
-        var data = new StringBuilder(url);
-        foreach (var (key, value) in form.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            data.Append(key).Append(value);
-        }
-
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(LocalHostFactory.AuthToken), Encoding.UTF8.GetBytes(data.ToString())));
-    }
-#pragma warning restore CA5350
 }

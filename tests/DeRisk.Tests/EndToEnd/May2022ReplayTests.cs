@@ -24,9 +24,9 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
     [Fact]
     public async Task Btc_drop_rule_sends_exactly_the_sms_the_history_implies_on_the_right_days_and_never_twice()
     {
-        var client = Host.CreateClient();
-        var subscriberId = await CreateSubscriberAsync(client, "+14155550100");
-        var ruleResponse = await client.PostAsJsonAsync($"/api/subscribers/{subscriberId}/rules",
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550100");
+        var client = subscriber.Client;
+        var ruleResponse = await client.PostAsJsonAsync("/api/me/rules",
             new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 10, window = "24h" });
         Assert.Equal(HttpStatusCode.Created, ruleResponse.StatusCode);
 
@@ -79,7 +79,7 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
         }
 
         // The delivery is recorded with Twilio's SID.
-        var deliveries = await Host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default);
+        var deliveries = await Host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriber.Id, default);
         Assert.Equal(messages.Select(m => m.Sid).Order(), deliveries.Select(d => d.ProviderId!).Order());
         Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
 
@@ -91,7 +91,7 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
         var first = deliveries[0];
         var queue = Host.Services.GetRequiredService<INotificationQueue>();
         var rule = JsonDocument.Parse(await ruleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var again = new Notification(first.NotificationId, subscriberId, rule, 1, Notification.SmsChannel, "duplicate", Time.GetUtcNow());
+        var again = new Notification(first.NotificationId, subscriber.Id, rule, 1, Notification.SmsChannel, "duplicate", Time.GetUtcNow());
         await queue.SendAsync(new OutgoingMessage(again.Id, again.ToBinary()), default);
         var drained = await dispatcher.DrainAsync(default);
         Assert.Equal((1, 1, 0), (drained.Received, drained.Duplicates, drained.Sent));
@@ -102,11 +102,11 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
     [Fact]
     public async Task Stale_or_missing_prices_report_no_data_and_fire_nothing()
     {
-        var client = Host.CreateClient();
-        var subscriberId = await CreateSubscriberAsync(client, "+14155550101");
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550101");
+        var client = subscriber.Client;
         foreach (var asset in new[] { "BTC", "USDC" })
         {
-            var response = await client.PostAsJsonAsync($"/api/subscribers/{subscriberId}/rules",
+            var response = await client.PostAsJsonAsync("/api/me/rules",
                 new { kind = "priceChange", asset, direction = "drop", percent = 10, window = "24h" });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
@@ -147,13 +147,5 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
         }
 
         return result;
-    }
-
-    internal static async Task<string> CreateSubscriberAsync(HttpClient client, string phone)
-    {
-        var response = await client.PostAsJsonAsync("/api/subscribers", new { phone });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return body.GetProperty("id").GetString()!;
     }
 }

@@ -14,6 +14,8 @@ public sealed class SettingsValidationTests
         ["Twilio:AccountSid"] = "ACtestaccount",
         ["Twilio:AuthToken"] = "token",
         ["Twilio:FromNumber"] = "+15005550006",
+        ["SendGrid:ApiKey"] = "SG.key",
+        ["SendGrid:FromEmail"] = "alerts@example.com",
     };
 
     [Theory]
@@ -26,6 +28,11 @@ public sealed class SettingsValidationTests
     [InlineData("Market:Assets", "BTC=bitcoin,ETH", "Market:Assets entry 'ETH'")]
     [InlineData("Market:PriceStalenessLimit", "00:00:00", "PriceStalenessLimit")]
     [InlineData("Dispatch:BatchSize", "64", "BatchSize")]
+    [InlineData("SendGrid:ApiKey", null, "ApiKey")]
+    [InlineData("SendGrid:FromEmail", "not-an-address", "FromEmail")]
+    [InlineData("SendGrid:BaseUrl", "api.sendgrid.com", "BaseUrl")]
+    [InlineData("Access:CodeLifetime", "02:00:00", "CodeLifetime")]
+    [InlineData("Access:MaxCodeAttempts", "0", "MaxCodeAttempts")]
     public async Task A_bad_setting_stops_the_app_at_start_with_its_name(string key, string? value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };

@@ -9,13 +9,15 @@ namespace DeRisk.Tests.Infrastructure;
 
 /// <summary>
 /// The local host — the Functions app's own function classes — on a test server, with its own tables and queue on
-/// Azurite, fake time, timers off (tests drive ticks and drains), and Twilio pointed at a sink on 127.0.0.1.
+/// Azurite, fake time, timers off (tests drive ticks and drains), and Twilio and SendGrid pointed at sinks on 127.0.0.1.
 /// </summary>
-public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider time, Uri twilioBaseUrl, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider time, Uri twilioBaseUrl, IReadOnlyDictionary<string, string?>? settings = null, Uri? sendGridBaseUrl = null)
     : WebApplicationFactory<LocalHostEntryPoint>
 {
     public const string AccountSid = "ACtestaccount";
     public const string AuthToken = "test-auth-token";
+    public const string SendGridApiKey = "SG.test-key";
+    public const string FunctionKey = "test-function-key";
 
     public string Prefix { get; } = AzuriteFixture.NewPrefix();
 
@@ -37,8 +39,14 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["Twilio:AuthToken"] = AuthToken,
             ["Twilio:FromNumber"] = "+15005550006",
             ["Twilio:Timeout"] = "00:00:05",
+            ["SendGrid:BaseUrl"] = (sendGridBaseUrl ?? new Uri("http://127.0.0.1:9/")).ToString(),
+            ["SendGrid:ApiKey"] = SendGridApiKey,
+            ["SendGrid:FromEmail"] = "alerts@example.com",
+            ["SendGrid:Timeout"] = "00:00:05",
+            ["LocalHost:FunctionKey"] = FunctionKey,
             ["Dispatch:MaxDeliveryCount"] = "3",
             ["Dispatch:SmsPerSecond"] = "0",
+            ["Dispatch:EmailPerSecond"] = "0",
             ["Dispatch:MaxRetryDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -15,7 +15,7 @@ public sealed class TickPlannerTests
     private static readonly StoredRule UstDepeg = new("r3", new DepegRule("UST", 5), default);
 
     private static Subscriber Subscriber(string zone = "UTC", string? quietStart = null, string? quietEnd = null, int cap = 10) =>
-        new("s1", "+14155550100", true, default, new DeliveryPreferences(zone,
+        DeRisk.Subscribers.Subscriber.WithSms("s1", "+14155550100", default, new DeliveryPreferences(zone,
             quietStart is null ? null : TimeOnly.Parse(quietStart, System.Globalization.CultureInfo.InvariantCulture),
             quietEnd is null ? null : TimeOnly.Parse(quietEnd, System.Globalization.CultureInfo.InvariantCulture), cap));
 

@@ -1,0 +1,59 @@
+using DeRisk.Access;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Functions.Http;
+
+/// <summary>The subscriber a request acts for, or the 401 answer (RFC 6750: WWW-Authenticate with the Bearer scheme).</summary>
+public readonly record struct Caller(string? SubscriberId, string? TokenId, IResult? Problem);
+
+/// <summary>
+/// Bearer-token authentication for the /api/me routes. The functions are anonymous at the Functions gateway; the
+/// token is the credential. A missing, malformed, unknown or revoked token is a 401 problem with WWW-Authenticate.
+/// </summary>
+public sealed class BearerAuthentication(TokenStore tokens)
+{
+    public const string Realm = "derisk";
+
+    public async Task<Caller> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return new Caller(null, null, Unauthorized($"Bearer realm=\"{Realm}\"", "Send the token from /api/subscribers/confirm as 'Authorization: Bearer <token>'."));
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Caller(null, null, Unauthorized($"Bearer realm=\"{Realm}\", error=\"invalid_request\"", "Only the Bearer scheme is accepted."));
+        }
+
+        var check = await tokens.CheckAsync(header["Bearer ".Length..].Trim(), cancellationToken).ConfigureAwait(false);
+        return check switch
+        {
+            TokenCheck.Valid valid => new Caller(valid.SubscriberId, valid.TokenId, null),
+            TokenCheck.Invalid invalid => new Caller(null, null, Unauthorized($"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"{invalid.Reason}\"", invalid.Reason)),
+            _ => throw new InvalidOperationException("Unhandled token check."),
+        };
+    }
+
+    private static IResult Unauthorized(string challenge, string detail) =>
+        ApiResults.WithHeader(TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail), "WWW-Authenticate", challenge);
+}
+
+/// <summary>The client's address for rate limits: the trusted front end's header when configured, else the connection's.</summary>
+public sealed class ClientAddress(IOptions<AccessOptions> options)
+{
+    public string Of(HttpRequest request)
+    {
+        var header = options.Value.ClientAddressHeader;
+        if (!string.IsNullOrEmpty(header) && request.Headers[header].FirstOrDefault() is { Length: > 0 } forwarded)
+        {
+            // The left-most entry is the original client; the rest are proxies.
+            var first = forwarded.Split(',')[0].Trim();
+            return first.Length <= 64 ? first : first[..64];
+        }
+
+        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+}

@@ -1,0 +1,28 @@
+using DeRisk.Access;
+using DeRisk.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DeRisk.Functions.Subscribers;
+
+/// <summary>Sign-up with double opt-in: anonymous, rate limited per client and per address.</summary>
+public sealed class SignUpFunctions(SignUpService signUps, ClientAddress clients)
+{
+    [Function("SignUp")]
+    public async Task<IResult> SignUpAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "subscribers")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (json, problem) = await JsonBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        return problem ?? ApiResults.From(await signUps.SignUpAsync(json, clients.Of(request), cancellationToken).ConfigureAwait(false));
+    }
+
+    [Function("Confirm")]
+    public async Task<IResult> ConfirmAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "subscribers/confirm")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (json, problem) = await JsonBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        return problem ?? ApiResults.From(await signUps.ConfirmAsync(json, clients.Of(request), cancellationToken).ConfigureAwait(false));
+    }
+}

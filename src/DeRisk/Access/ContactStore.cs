@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using DeRisk.Storage;
+
+namespace DeRisk.Access;
+
+public abstract record CodeCheck
+{
+    public sealed record Confirmed(string SubscriberId) : CodeCheck;
+
+    public sealed record Wrong(int TriesLeft) : CodeCheck;
+
+    /// <summary>No live code: never issued, already used, expired or out of tries.</summary>
+    public sealed record NoLiveCode : CodeCheck;
+}
+
+/// <summary>
+/// Who owns each phone number and email address, and the pending confirmation code for it. Partition =
+/// "{channel}:{SHA-256 of the address}"; row "owner" holds the subscriber id, row "code" a salted hash of the code,
+/// its expiry and the tries left. A code is single-use: the row is deleted when it is confirmed.
+/// </summary>
+public sealed class ContactStore(DeRiskTables tables)
+{
+    private const string OwnerRow = "owner";
+    private const string CodeRow = "code";
+
+    public static string Key(string channel, string address) => channel + ":" + Hashing.Sha256Hex(address.ToLowerInvariant());
+
+    /// <summary>The subscriber who holds the address, or null.</summary>
+    public async Task<string?> OwnerAsync(string channel, string address, CancellationToken cancellationToken)
+    {
+        var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(Key(channel, address), OwnerRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetString("SubscriberId") : null;
+    }
+
+    /// <summary>Claims the address for the subscriber; returns the owner afterwards (another subscriber's id if it won a race).</summary>
+    public async Task<string> ClaimAsync(string channel, string address, string subscriberId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Contacts.AddEntityAsync(new TableEntity(Key(channel, address), OwnerRow) { ["SubscriberId"] = subscriberId }, cancellationToken).ConfigureAwait(false);
+            return subscriberId;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
+        {
+            return await OwnerAsync(channel, address, cancellationToken).ConfigureAwait(false) ?? subscriberId;
+        }
+    }
+
+    /// <summary>Issues a fresh 6-digit code for the address (replacing any earlier one) and returns it; only its hash is stored.</summary>
+    public async Task<string> IssueCodeAsync(string channel, string address, string subscriberId, DateTimeOffset expiresAt, int tries, CancellationToken cancellationToken)
+    {
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var entity = new TableEntity(Key(channel, address), CodeRow)
+        {
+            ["SubscriberId"] = subscriberId,
+            ["Salt"] = salt,
+            ["CodeHash"] = Hashing.Salted(salt, code),
+            ["ExpiresAt"] = expiresAt,
+            ["TriesLeft"] = tries,
+        };
+        await tables.Contacts.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return code;
+    }
+
+    /// <summary>Checks a code: a match consumes it; a miss spends one try (the last one voids it). ETag-guarded against parallel guesses.</summary>
+    public async Task<CodeCheck> CheckCodeAsync(string channel, string address, string code, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = Key(channel, address);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var found = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(key, CodeRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue || found.Value is not { } row)
+            {
+                return new CodeCheck.NoLiveCode();
+            }
+
+            var triesLeft = row.GetInt32("TriesLeft") ?? 0;
+            if (triesLeft <= 0 || row.GetDateTimeOffset("ExpiresAt") is not { } expires || expires <= now)
+            {
+                await DeleteQuietlyAsync(key, row.ETag, cancellationToken).ConfigureAwait(false);
+                return new CodeCheck.NoLiveCode();
+            }
+
+            try
+            {
+                if (Hashing.FixedTimeEquals(Hashing.Salted(row.GetString("Salt") ?? "", code), row.GetString("CodeHash") ?? ""))
+                {
+                    await tables.Contacts.DeleteEntityAsync(key, CodeRow, row.ETag, cancellationToken).ConfigureAwait(false);
+                    return new CodeCheck.Confirmed(row.GetString("SubscriberId")!);
+                }
+
+                if (triesLeft == 1)
+                {
+                    await tables.Contacts.DeleteEntityAsync(key, CodeRow, row.ETag, cancellationToken).ConfigureAwait(false);
+                    return new CodeCheck.Wrong(0);
+                }
+
+                await tables.Contacts.UpdateEntityAsync(new TableEntity(key, CodeRow) { ["TriesLeft"] = triesLeft - 1 }, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return new CodeCheck.Wrong(triesLeft - 1);
+            }
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || ex.Status == StorageStatus.NotFound)
+            {
+                // Another guess changed the row first: read it again, so no guess goes uncounted.
+            }
+        }
+
+        return new CodeCheck.NoLiveCode();
+    }
+
+    /// <summary>Forgets the address entirely (owner and code), for a subscriber who deletes their data.</summary>
+    public async Task ForgetAsync(string channel, string address, CancellationToken cancellationToken)
+    {
+        var key = Key(channel, address);
+        await tables.Contacts.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteQuietlyAsync(string key, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Contacts.DeleteEntityAsync(key, CodeRow, etag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || ex.Status == StorageStatus.NotFound)
+        {
+            // Someone else settled it.
+        }
+    }
+}

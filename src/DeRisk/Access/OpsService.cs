@@ -1,0 +1,63 @@
+using DeRisk.Delivery;
+using DeRisk.Market;
+using DeRisk.Subscribers;
+
+namespace DeRisk.Access;
+
+public sealed record SourceHealth(string Source, DateTimeOffset? LatestAsOf, double? AgeSeconds);
+
+public sealed record HealthView(
+    DateTimeOffset Now,
+    DateTimeOffset? LastSnapshotAt,
+    IReadOnlyList<SourceHealth> Sources,
+    long? QueueDepth,
+    long? DeadLetters,
+    DateTimeOffset? LastTickAt,
+    double? LastTickMilliseconds,
+    int? LastTickSubscribers);
+
+public sealed record OpsSubscriberView(string Id, string? Phone, string SmsState, string? Email, string EmailState, DateTimeOffset CreatedAt);
+
+public sealed record OpsSubscriberPage(IReadOnlyList<OpsSubscriberView> Items, string? Continuation);
+
+/// <summary>What operators see: the health of the pipeline and a paged list of subscribers (addresses masked).</summary>
+public sealed class OpsService(MarketStore market, INotificationQueue queue, SubscriberStore subscribers, TimeProvider time)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<HealthView> HealthAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var snapshot = await market.LatestSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var sources = (snapshot?.Quotes ?? [])
+            .Where(q => q.Source is not null)
+            .GroupBy(q => q.Source!, StringComparer.Ordinal)
+            .Select(g => g.Max(q => q.AsOf) is { } asOf ? new SourceHealth(g.Key, asOf, (now - asOf).TotalSeconds) : new SourceHealth(g.Key, null, null))
+            .OrderBy(s => s.Source, StringComparer.Ordinal)
+            .ToList();
+        var depth = await queue.GetDepthAsync(cancellationToken).ConfigureAwait(false);
+        var tick = await market.LastTickAsync(cancellationToken).ConfigureAwait(false);
+        return new HealthView(now, snapshot?.TakenAt, sources, depth.Waiting, depth.DeadLettered, tick?.StartedAt, tick?.Duration.TotalMilliseconds, tick?.Subscribers);
+    }
+
+    public async Task<ApiOutcome<OpsSubscriberPage>> SubscribersAsync(string? pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        var size = 50;
+        if (pageSize is not null && (!int.TryParse(pageSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            return ApiOutcome.Error<OpsSubscriberPage>("pageSize", $"Must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        try
+        {
+            var (page, next) = await subscribers.ListAsync(size, continuation, cancellationToken).ConfigureAwait(false);
+            return new ApiOutcome<OpsSubscriberPage>.Ok(new OpsSubscriberPage(
+                page.Select(s => new OpsSubscriberView(s.Id, s.Phone is null ? null : Redact.Phone(s.Phone), s.SmsState, s.Email is null ? null : Redact.Email(s.Email), s.EmailState, s.CreatedAt)).ToList(),
+                next));
+        }
+        catch (FormatException)
+        {
+            return ApiOutcome.Error<OpsSubscriberPage>("continuation", "Not a continuation token from this API.");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeRisk.Access;
+using DeRisk.Alerts;
+using DeRisk.Delivery;
+using DeRisk.Market;
+using DeRisk.Rules;
+using DeRisk.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Subscribers;
+
+public sealed record MeView(
+    string Id,
+    string? Phone,
+    string SmsState,
+    string? Email,
+    string EmailState,
+    DateTimeOffset CreatedAt,
+    string TimeZone,
+    QuietHoursView? QuietHours,
+    int DailyCap,
+    int Rules);
+
+public sealed record QuietHoursView(string Start, string End);
+
+public sealed record RuleView(string Id, RuleSpec Rule, DateTimeOffset CreatedAt);
+
+public sealed record AlertStateView(string RuleId, string Status, int Episode, DateTimeOffset ChangedAt, double? Observed, DateTimeOffset? LastNotifiedAt);
+
+public sealed record DeliveryView(string NotificationId, string Channel, string Status, int Attempts, string? ProviderStatus, string? LastError, DateTimeOffset? SentAt, DateTimeOffset UpdatedAt);
+
+public sealed record AlertsView(IReadOnlyList<AlertStateView> Rules, IReadOnlyList<DeliveryView> Notifications);
+
+/// <summary>What a rule would do now: its verdict on the latest snapshot and, from its current state, the transition and message.</summary>
+public sealed record RuleTestView(
+    string RuleId,
+    DateTimeOffset? SnapshotAt,
+    string Verdict,
+    double? Observed,
+    double? Threshold,
+    string? NoDataReason,
+    string CurrentStatus,
+    string WouldDo,
+    string? Message);
+
+/// <summary>
+/// A subscriber's own data, reached only through their bearer token: the subscriber id always comes from the token,
+/// never from the request, so one subscriber asking for another's rule finds nothing (404). Invalid input writes nothing.
+/// </summary>
+public sealed partial class MeService(
+    SubscriberStore store,
+    AlertStateStore states,
+    DeliveryStore deliveries,
+    TokenStore tokens,
+    ContactStore contacts,
+    MarketStore market,
+    MarketViewLoader views,
+    IOptions<MarketOptions> marketOptions,
+    IOptions<AccessOptions> access,
+    TimeProvider time,
+    ILogger<MeService> logger)
+{
+    private static readonly string[] PatchFields = ["timeZone", "quietHours", "dailyCap"];
+
+    public async Task<ApiOutcome<MeView>> GetAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        return found is null ? Gone<MeView>() : new ApiOutcome<MeView>.Ok(ToView(found.Subscriber, found.Rules.Count));
+    }
+
+    /// <summary>JSON merge patch (RFC 7396) of the delivery preferences: absent fields stay, null clears quiet hours.</summary>
+    public async Task<ApiOutcome<MeView>> PatchAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!JsonFields.RequireObject(body, errors))
+        {
+            return new ApiOutcome<MeView>.Invalid(errors);
+        }
+
+        JsonFields.RejectUnknown(body, PatchFields, errors);
+        var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return Gone<MeView>();
+        }
+
+        var current = found.Subscriber.Delivery;
+        var merged = new JsonObject
+        {
+            ["timeZone"] = current.TimeZone,
+            ["dailyCap"] = current.DailyCap,
+            ["quietHours"] = current is { QuietStart: { } start, QuietEnd: { } end }
+                ? new JsonObject { ["start"] = start.ToString("HH:mm", CultureInfo.InvariantCulture), ["end"] = end.ToString("HH:mm", CultureInfo.InvariantCulture) }
+                : null,
+        };
+        foreach (var property in body.EnumerateObject().Where(p => PatchFields.Contains(p.Name)))
+        {
+            merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        var preferences = DeliveryPreferencesJson.Read(JsonSerializer.SerializeToElement(merged), errors);
+        if (errors.Count > 0)
+        {
+            return new ApiOutcome<MeView>.Invalid(errors);
+        }
+
+        await store.UpdatePreferencesAsync(subscriberId, preferences, cancellationToken).ConfigureAwait(false);
+        return new ApiOutcome<MeView>.Ok(ToView(found.Subscriber with { Preferences = preferences }, found.Rules.Count));
+    }
+
+    /// <summary>Removes everything DeRisk holds about the subscriber: profile, rules, alert states, deliveries, addresses, tokens.</summary>
+    public async Task<ApiOutcome<MeView>> DeleteAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var found = await store.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return Gone<MeView>();
+        }
+
+        // Tokens last, so a failure part-way leaves a subscriber who can still ask again.
+        await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, null, cancellationToken).ConfigureAwait(false);
+        await deliveries.DeleteAllAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        if (found.Phone is not null)
+        {
+            await contacts.ForgetAsync(Notification.SmsChannel, found.Phone, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (found.Email is not null)
+        {
+            await contacts.ForgetAsync(Notification.EmailChannel, found.Email, cancellationToken).ConfigureAwait(false);
+        }
+
+        await store.DeleteAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        await tokens.DeleteAllAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        LogDeleted(logger, subscriberId);
+        return new ApiOutcome<MeView>.Deleted();
+    }
+
+    public async Task<ApiOutcome<IReadOnlyList<RuleView>>> ListRulesAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        return found is null
+            ? Gone<IReadOnlyList<RuleView>>()
+            : new ApiOutcome<IReadOnlyList<RuleView>>.Ok(found.Rules.Select(r => new RuleView(r.Id, r.Spec, r.CreatedAt)).ToList());
+    }
+
+    public async Task<ApiOutcome<RuleView>> GetRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
+    {
+        var rule = await FindRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        return rule is null ? RuleNotFound<RuleView>() : new ApiOutcome<RuleView>.Ok(new RuleView(rule.Id, rule.Spec, rule.CreatedAt));
+    }
+
+    public async Task<ApiOutcome<RuleView>> AddRuleAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
+    {
+        var parsed = new RuleParser(marketOptions.Value.IsTracked).Parse(body);
+        if (!parsed.IsValid)
+        {
+            return new ApiOutcome<RuleView>.Invalid(parsed.Errors);
+        }
+
+        var limit = access.Value.MaxRulesPerSubscriber;
+        if (await store.CountRulesAsync(subscriberId, cancellationToken).ConfigureAwait(false) >= limit)
+        {
+            return ApiOutcome.Error<RuleView>("$", string.Create(CultureInfo.InvariantCulture, $"A subscriber may hold at most {limit} rules; delete one first."));
+        }
+
+        var rule = new StoredRule(RowKeys.NewId(time), parsed.Rule!, time.GetUtcNow());
+        if (!await store.TryAddRuleAsync(subscriberId, rule, cancellationToken).ConfigureAwait(false))
+        {
+            return Gone<RuleView>();
+        }
+
+        LogRuleAdded(logger, subscriberId, rule.Id);
+        return new ApiOutcome<RuleView>.Created(new RuleView(rule.Id, rule.Spec, rule.CreatedAt), "/api/me/rules/" + rule.Id);
+    }
+
+    /// <summary>Replaces a rule's definition. Its alert state restarts: the old episode was about the old condition.</summary>
+    public async Task<ApiOutcome<RuleView>> ReplaceRuleAsync(string subscriberId, string ruleId, JsonElement body, CancellationToken cancellationToken)
+    {
+        var existing = await FindRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return RuleNotFound<RuleView>();
+        }
+
+        var parsed = new RuleParser(marketOptions.Value.IsTracked).Parse(body);
+        if (!parsed.IsValid)
+        {
+            return new ApiOutcome<RuleView>.Invalid(parsed.Errors);
+        }
+
+        if (!await store.TryReplaceRuleAsync(subscriberId, ruleId, parsed.Rule!, cancellationToken).ConfigureAwait(false))
+        {
+            return RuleNotFound<RuleView>();
+        }
+
+        await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        return new ApiOutcome<RuleView>.Ok(new RuleView(ruleId, parsed.Rule!, existing.CreatedAt));
+    }
+
+    public async Task<ApiOutcome<RuleView>> DeleteRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
+    {
+        if (!RowKeys.IsId(ruleId) || !await store.DeleteRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false))
+        {
+            return RuleNotFound<RuleView>();
+        }
+
+        await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        return new ApiOutcome<RuleView>.Deleted();
+    }
+
+    /// <summary>Each rule's alert state and the subscriber's notifications, newest first (at most 100).</summary>
+    public async Task<ApiOutcome<AlertsView>> AlertsAsync(string subscriberId, CancellationToken cancellationToken)
+    {
+        var alerts = await states.ReadSubscriberAsync(store.ShardOf(subscriberId), subscriberId, cancellationToken).ConfigureAwait(false);
+        var records = await deliveries.ListAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        return new ApiOutcome<AlertsView>.Ok(new AlertsView(
+            alerts.States.Values.OrderBy(s => s.RuleId, StringComparer.Ordinal)
+                .Select(s => new AlertStateView(s.RuleId, Camel(s.Status), s.Episode, s.ChangedAt, s.Observed, s.LastNotifiedAt)).ToList(),
+            records.OrderByDescending(r => r.UpdatedAt).Take(100)
+                .Select(r => new DeliveryView(r.NotificationId, r.Channel, r.Status, r.Attempts, r.ProviderStatus, r.LastError, r.SentAt, r.UpdatedAt)).ToList()));
+    }
+
+    /// <summary>Evaluates the rule against the latest snapshot and says what the next tick would do with it; sends nothing, writes nothing.</summary>
+    public async Task<ApiOutcome<RuleTestView>> TestRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
+    {
+        var rule = await FindRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        if (rule is null)
+        {
+            return RuleNotFound<RuleTestView>();
+        }
+
+        var alerts = await states.ReadSubscriberAsync(store.ShardOf(subscriberId), subscriberId, cancellationToken).ConfigureAwait(false);
+        var current = alerts.StateOf(subscriberId, ruleId);
+        var snapshot = await market.LatestSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return new ApiOutcome<RuleTestView>.Ok(new RuleTestView(ruleId, null, "noData", null, null, "No market snapshot has been taken yet.", Camel(current.Status), "nothing", null));
+        }
+
+        // The latest snapshot, seen from now: if it is older than the staleness limit its prices count as missing.
+        var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var verdict = RuleEvaluator.Evaluate(rule.Spec, view);
+        var age = time.GetUtcNow() - snapshot.TakenAt;
+        if (age > marketOptions.Value.PriceStalenessLimit && verdict.Kind != VerdictKind.NoData)
+        {
+            verdict = Verdict.NoData(string.Create(CultureInfo.InvariantCulture, $"The latest snapshot is {age.TotalMinutes:0} minutes old."));
+        }
+
+        var transition = AlertLifecycle.Next(current, rule.Spec, verdict, snapshot.TakenAt);
+        var (wouldDo, message) = transition switch
+        {
+            Transition.Fire => ("fire", AlertMessageRenderer.Sms(rule.Spec, view)),
+            Transition.Repeat => ("repeat", AlertMessageRenderer.Sms(rule.Spec, view)),
+            Transition.Pend => ("startWaiting", null),
+            Transition.Cancel => ("stopWaiting", null),
+            Transition.Resolve resolve => ("resolve", resolve.AllClear ? AlertMessageRenderer.AllClear(rule.Spec, view) : null),
+            _ => ("nothing", null),
+        };
+        return new ApiOutcome<RuleTestView>.Ok(new RuleTestView(
+            ruleId,
+            snapshot.TakenAt,
+            Camel(verdict.Kind),
+            verdict.Kind == VerdictKind.NoData ? null : verdict.Observed,
+            verdict.Kind == VerdictKind.NoData ? null : verdict.Threshold,
+            verdict.NoDataReason,
+            Camel(current.Status),
+            wouldDo,
+            message));
+    }
+
+    private async Task<StoredRule?> FindRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
+    {
+        if (!RowKeys.IsId(ruleId))
+        {
+            return null;
+        }
+
+        var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        return found?.Rules.FirstOrDefault(r => r.Id == ruleId);
+    }
+
+    private static string Camel<TEnum>(TEnum value)
+        where TEnum : struct, Enum
+    {
+        var name = value.ToString();
+        return string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
+    }
+
+    private static ApiOutcome<T>.NotFound Gone<T>() => new("Subscriber not found");
+
+    private static ApiOutcome<T>.NotFound RuleNotFound<T>() => new("Rule not found");
+
+    private static MeView ToView(Subscriber s, int rules) =>
+        new(s.Id, s.Phone, s.SmsState, s.Email, s.EmailState, s.CreatedAt, s.Delivery.TimeZone,
+            s.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
+            s.Delivery.DailyCap, rules);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Rule {RuleId} added for subscriber {SubscriberId}")]
+    private static partial void LogRuleAdded(ILogger logger, string subscriberId, string ruleId);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} deleted with all their data")]
+    private static partial void LogDeleted(ILogger logger, string subscriberId);
+}
