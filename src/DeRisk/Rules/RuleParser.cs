@@ -145,6 +145,13 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
     private DepegRule? ParseDepeg(Fields f)
     {
         var asset = Asset(f, "asset");
+        if (asset is not null && !Assets.IsStablecoin(asset))
+        {
+            // A peg is a stablecoin's promise of $1; any other asset is "off its peg" all the time.
+            f.Error("asset", $"'{Shorten(asset)}' is not a dollar stablecoin; depeg rules watch stablecoins such as USDC, USDT or UST.");
+            asset = null;
+        }
+
         var percent = f.Number("percent", 0, 50);
         return asset is null || percent is null ? null : new DepegRule(asset, percent.Value);
     }

@@ -81,4 +81,23 @@ public sealed class AlertMessageRendererTests
     [InlineData(null, "")]
     public void Phone_numbers_are_masked_for_logs(string? phone, string masked) =>
         Assert.Equal(masked, Redact.Phone(phone));
+
+    [Theory]
+    [InlineData("alice@example.com", "a****@e******.com")]
+    [InlineData("b@mail.co.uk", "b@m******.uk")]
+    [InlineData("not-an-address", "**************")]
+    [InlineData(null, "")]
+    public void Emails_are_masked_for_logs(string? email, string masked) =>
+        Assert.Equal(masked, Redact.Email(email));
+
+    [Fact]
+    public void Provider_error_text_loses_every_number_and_address()
+    {
+        var text = Redact.Text("The 'To' number +15005550001 is not a valid phone number; contact bob@example.org or 415-555-0100.");
+
+        Assert.DoesNotContain("5005550001", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("bob@", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("555-0100", text, StringComparison.Ordinal);
+        Assert.Contains("is not a valid phone number", text, StringComparison.Ordinal);
+    }
 }

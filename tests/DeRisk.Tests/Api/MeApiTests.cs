@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DeRisk.Alerts;
+using DeRisk.Delivery;
+using DeRisk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeRisk.Tests.Api;
+
+/// <summary>The /api/me routes over real HTTP on the local host with Azurite, on 2022-05-10 replay data.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero))
+{
+    private static readonly object BtcDrop = new { kind = "priceChange", asset = "btc", direction = "drop", percent = 12.5, window = "24h" };
+    private static readonly object UstDepeg = new { kind = "depeg", asset = "UST", percent = 3 };
+
+    [Fact]
+    public async Task Rules_can_be_added_listed_read_replaced_and_deleted()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550140");
+
+        var created = await me.Client.PostAsJsonAsync("/api/me/rules", BtcDrop);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rule = await Json(created);
+        var id = rule.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/me/rules/{id}", created.Headers.Location!.OriginalString);
+        Assert.Equal(("priceChange", "BTC", "drop"), (rule.GetProperty("rule").GetProperty("kind").GetString(), rule.GetProperty("rule").GetProperty("asset").GetString(), rule.GetProperty("rule").GetProperty("direction").GetString()));
+
+        var list = await Json(await me.Client.GetAsync("/api/me/rules"));
+        Assert.Equal(id, Assert.Single(list.EnumerateArray()).GetProperty("id").GetString());
+
+        var replaced = await me.Client.PutAsJsonAsync($"/api/me/rules/{id}", UstDepeg);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        var read = await Json(await me.Client.GetAsync($"/api/me/rules/{id}"));
+        Assert.Equal("depeg", read.GetProperty("rule").GetProperty("kind").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await me.Client.DeleteAsync($"/api/me/rules/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await me.Client.GetAsync($"/api/me/rules/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await me.Client.DeleteAsync($"/api/me/rules/{id}")).StatusCode);
+        Assert.Empty((await Json(await me.Client.GetAsync("/api/me/rules"))).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Patch_merges_preferences_and_null_clears_quiet_hours()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550141");
+
+        var first = await Json(await me.Client.PatchAsJsonAsync("/api/me", new { timeZone = "America/New_York", quietHours = new { start = "23:00", end = "06:30" } }));
+        var second = await Json(await me.Client.PatchAsJsonAsync("/api/me", new { dailyCap = 3 }));
+        var cleared = await me.Client.PatchAsync("/api/me", new StringContent("""{"quietHours":null}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(("America/New_York", "23:00"), (first.GetProperty("timeZone").GetString(), first.GetProperty("quietHours").GetProperty("start").GetString()));
+        Assert.Equal(("America/New_York", "06:30", 3), (second.GetProperty("timeZone").GetString(), second.GetProperty("quietHours").GetProperty("end").GetString(), second.GetProperty("dailyCap").GetInt32()));
+        var read = await Json(await me.Client.GetAsync("/api/me"));
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("quietHours").ValueKind);
+        Assert.Equal(3, read.GetProperty("dailyCap").GetInt32());
+    }
+
+    [Fact]
+    public async Task Testing_a_rule_says_what_the_next_tick_would_do_and_sends_nothing()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550142");
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default); // a snapshot to test against
+        var id = (await Json(await me.Client.PostAsJsonAsync("/api/me/rules", UstDepeg))).GetProperty("id").GetString()!;
+        var before = await TableSnapshot.TakeAsync(Host.Services);
+
+        var test = await me.Client.PostAsync($"/api/me/rules/{id}/test", null);
+
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        var body = await Json(test);
+        Assert.Equal(("met", "ok", "fire"), (body.GetProperty("verdict").GetString(), body.GetProperty("currentStatus").GetString(), body.GetProperty("wouldDo").GetString()));
+        Assert.Contains("UST", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await TableSnapshot.TakeAsync(Host.Services));
+        Assert.Empty(await Host.Services.GetRequiredService<INotificationQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30), default));
+        Assert.Empty(Sink.Messages);
+    }
+
+    [Fact]
+    public async Task Alerts_list_each_rule_state_and_the_notifications_sent()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550143");
+        var id = (await Json(await me.Client.PostAsJsonAsync("/api/me/rules", UstDepeg))).GetProperty("id").GetString()!;
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+
+        var alerts = await Json(await me.Client.GetAsync("/api/me/alerts"));
+
+        var state = Assert.Single(alerts.GetProperty("rules").EnumerateArray());
+        Assert.Equal((id, "firing", 1), (state.GetProperty("ruleId").GetString(), state.GetProperty("status").GetString(), state.GetProperty("episode").GetInt32()));
+        var sent = Assert.Single(alerts.GetProperty("notifications").EnumerateArray());
+        Assert.Equal(("sms", "sent"), (sent.GetProperty("channel").GetString(), sent.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task A_subscriber_may_hold_at_most_twenty_rules()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550144");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await me.Client.PostAsJsonAsync("/api/me/rules", BtcDrop)).StatusCode);
+        }
+
+        var over = await me.Client.PostAsJsonAsync("/api/me/rules", BtcDrop);
+
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        Assert.Contains("at most 20 rules", (await Json(over)).GetProperty("errors").GetProperty("$")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_me_removes_every_row_about_the_subscriber_and_the_token_stops_working()
+    {
+        var me = await TestSubscribers.SignUpAsync(Host, Sink, "+14155550145");
+        var other = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550146");
+        await me.Client.PostAsJsonAsync("/api/me/rules", UstDepeg);
+        await other.Client.PostAsJsonAsync("/api/me/rules", UstDepeg);
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+        Assert.Contains(me.Id, await TableSnapshot.DumpAsync(Host.Services), StringComparison.Ordinal);
+
+        var deleted = await me.Client.DeleteAsync("/api/me");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var everything = await TableSnapshot.DumpAsync(Host.Services);
+        Assert.DoesNotContain(me.Id, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("+14155550145", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(Access.ContactStore.Key(Notification.SmsChannel, "+14155550145"), everything, StringComparison.Ordinal);
+        Assert.Contains(other.Id, everything, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await me.Client.GetAsync("/api/me")).StatusCode);
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
