@@ -1,6 +1,7 @@
 // DeRisk on Azure: the Functions app on Flex Consumption with a system-assigned managed identity, its storage
 // (tables, queues, deployment package) reached by identity — no keys or connection strings in app settings —,
-// Key Vault for the Twilio auth token, and Application Insights on Log Analytics.
+// Service Bus (the notifications queue), Key Vault for the Twilio and SendGrid secrets, Application Insights on Log
+// Analytics, and alerts on dead-lettered notifications and on a stale market snapshot.
 // Deploy: see README.md ("Deploy to Azure"). Parameters: main.bicepparam.
 
 targetScope = 'resourceGroup'
@@ -18,6 +19,15 @@ param twilioAccountSid string
 
 @description('Sending number in E.164 form, e.g. +14155550123.')
 param twilioFromNumber string
+
+@description('Verified SendGrid sender address alerts come from. The API key is a Key Vault secret, not a parameter.')
+param sendGridFromEmail string
+
+@description('Public https base URL of the app, for the Twilio status and inbound webhooks (their signatures are checked against it). Empty: https://<function app name>.azurewebsites.net.')
+param publicBaseUrl string = ''
+
+@description('Where alert notifications go (dead letters, stale market data). Empty: alerts fire without an action group.')
+param alertEmail string = ''
 
 @description('Market data source: Live (CoinGecko + alternative.me) or Replay (shipped history).')
 @allowed([
@@ -41,6 +51,10 @@ var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageName = toLower(take('${namePrefix}${suffix}', 24))
 var deploymentContainer = 'deployment-package'
 var twilioTokenSecret = 'twilio-auth-token'
+var sendGridKeySecret = 'sendgrid-api-key'
+var appName = '${namePrefix}-func-${suffix}'
+var baseUrl = empty(publicBaseUrl) ? 'https://${appName}.azurewebsites.net' : publicBaseUrl
+var notificationsQueue = 'notifications'
 
 // Built-in role definition ids.
 var roles = {
@@ -49,6 +63,37 @@ var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Data Owner, not Sender + Receiver: the health endpoint reads the queue's runtime counts, a Manage operation.
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
+}
+
+// Service Bus Standard (duplicate detection needs it): the notification id is the MessageId, so a notification
+// queued twice within the window is dropped; the dispatcher dead-letters after Dispatch__MaxDeliveryCount
+// transient failures, and the queue's own max delivery count is the safety net above it.
+resource bus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: '${namePrefix}-sb-${suffix}'
+  location: location
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+  }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: bus
+  name: notificationsQueue
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'P1D'
+    lockDuration: 'PT1M'
+    maxDeliveryCount: 10
+    deadLetteringOnMessageExpiration: true
+    defaultMessageTimeToLive: 'P2D'
+  }
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -128,7 +173,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${namePrefix}-func-${suffix}'
+  name: appName
   location: location
   kind: 'functionapp,linux'
   identity: {
@@ -171,6 +216,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Twilio__AccountSid', value: twilioAccountSid }
         { name: 'Twilio__AuthToken', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${twilioTokenSecret}/)' }
         { name: 'Twilio__FromNumber', value: twilioFromNumber }
+        { name: 'Twilio__StatusCallbackUrl', value: '${baseUrl}/api/twilio/status' }
+        { name: 'Twilio__InboundUrl', value: '${baseUrl}/api/twilio/inbound' }
+        { name: 'SendGrid__BaseUrl', value: 'https://api.sendgrid.com' }
+        { name: 'SendGrid__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${sendGridKeySecret}/)' }
+        { name: 'SendGrid__FromEmail', value: sendGridFromEmail }
+        { name: 'ServiceBus__FullyQualifiedNamespace', value: '${bus.name}.servicebus.windows.net' }
+        { name: 'NotificationQueue__QueueName', value: notificationsQueue }
       ]
     }
   }
@@ -206,6 +258,16 @@ resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource busAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(bus.id, app.id, roles.serviceBusDataOwner)
+  scope: bus
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(insights.id, app.id, roles.monitoringMetricsPublisher)
   scope: insights
@@ -216,12 +278,114 @@ resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
+// Alerts. A notification in the dead-letter queue is an alert somebody did not get: page on the first one.
+resource operators 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertEmail)) {
+  name: '${namePrefix}-ops-${suffix}'
+  location: 'global'
+  properties: {
+    groupShortName: 'derisk-ops'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'operators'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+var actions = empty(alertEmail) ? [] : [
+  {
+    actionGroupId: operators.id
+  }
+]
+
+resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${namePrefix}-dead-letters-${suffix}'
+  location: 'global'
+  properties: {
+    description: 'Notifications were dead-lettered: an alert did not reach a subscriber. Inspect with the dead-letter reason.'
+    severity: 1
+    enabled: true
+    scopes: [
+      bus.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'DeadLettered'
+          metricNamespace: 'Microsoft.ServiceBus/namespaces'
+          metricName: 'DeadletteredMessages'
+          dimensions: [
+            {
+              name: 'EntityName'
+              operator: 'Include'
+              values: [
+                notificationsQueue
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Maximum'
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+// Stale market data: no snapshot logged in 15 minutes (three missed 5-minute polls), or snapshots with missing or
+// stale values. Rules never fire on stale data, so this is the alert that says alerts are not being evaluated.
+resource staleSnapshotAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${namePrefix}-stale-market-${suffix}'
+  location: location
+  properties: {
+    description: 'The market snapshot is stale: no poll in 15 minutes, or a source returned missing or stale values.'
+    severity: 2
+    enabled: true
+    scopes: [
+      insights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message startswith "Market snapshot at" | extend unusable = toint(extract(@"(\\d+) missing or stale", 1, message)) | summarize snapshots = count(), stale = countif(unusable > 0) | where snapshots == 0 or stale > 0'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: empty(alertEmail) ? [] : [
+        operators.id
+      ]
+    }
+  }
+}
+
 @description('The Function App name, for `func azure functionapp publish` or zip deploy.')
 output functionAppName string = app.name
 
-@description('Key Vault that must hold the secret named by twilioAuthTokenSecretName.')
+@description('Key Vault that must hold the secrets named by twilioAuthTokenSecretName and sendGridApiKeySecretName.')
 output keyVaultName string = vault.name
 
 output twilioAuthTokenSecretName string = twilioTokenSecret
+
+output sendGridApiKeySecretName string = sendGridKeySecret
+
+output serviceBusNamespace string = bus.name
 
 output storageAccountName string = storage.name
