@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the BenchmarkDotNet benchmarks (Release), with an in-memory Azurite on free ports for the ones that need
 # storage. Pass BenchmarkDotNet arguments, e.g.: bash scripts/bench.sh --filter '*Dispatcher*' --job short
+# The API load run: bash scripts/bench.sh load [requests] [concurrency]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh

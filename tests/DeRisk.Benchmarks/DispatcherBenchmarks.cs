@@ -45,6 +45,8 @@ public class DispatcherBenchmarks
             ["Twilio:AccountSid"] = "ACbenchmark",
             ["Twilio:AuthToken"] = "token",
             ["Twilio:FromNumber"] = "+15005550006",
+            ["SendGrid:ApiKey"] = "SG.benchmark",
+            ["SendGrid:FromEmail"] = "alerts@example.com",
             ["Dispatch:SmsPerSecond"] = "0",
             ["Dispatch:BatchSize"] = "32",
         });
