@@ -36,6 +36,13 @@ param alertEmail string = ''
 ])
 param marketMode string = 'Live'
 
+@description('SingleInstance: the timer evaluates every shard (up to about 100k subscribers). FanOut: one queue message per shard, evaluated by EvaluateShard on as many instances as the plan scales to.')
+@allowed([
+  'SingleInstance'
+  'FanOut'
+])
+param tickMode string = 'SingleInstance'
+
 @description('Six-field NCRONTAB schedule of the market poll.')
 param marketPollSchedule string = '0 */5 * * * *'
 
@@ -210,6 +217,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
         { name: 'MarketPollSchedule', value: marketPollSchedule }
         { name: 'DispatchSchedule', value: dispatchSchedule }
+        { name: 'ShardQueueName', value: 'derisk-shards' }
+        { name: 'Tick__Mode', value: tickMode }
         { name: 'Storage__AccountName', value: storage.name }
         { name: 'Market__Mode', value: marketMode }
         { name: 'Twilio__BaseUrl', value: 'https://api.twilio.com' }

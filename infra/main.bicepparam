@@ -10,6 +10,7 @@ param sendGridFromEmail = 'alerts@example.com'
 param publicBaseUrl = ''
 param alertEmail = 'oncall@example.com'
 param marketMode = 'Live'
+param tickMode = 'SingleInstance'
 param marketPollSchedule = '0 */5 * * * *'
 param dispatchSchedule = '*/10 * * * * *'
 param maximumInstanceCount = 40

@@ -7,11 +7,14 @@ public sealed class LocalHostOptions
 {
     public const string Section = "LocalHost";
 
-    /// <summary>Runs the timer functions on their schedules (tests turn this off and drive the services directly).</summary>
+    /// <summary>Runs the timer functions on their schedules and the queue functions on their queues (tests turn this off and drive them directly).</summary>
     public bool RunTimers { get; set; } = true;
 
     /// <summary>When set, functions with AuthorizationLevel.Function need this key, as on Azure; empty: no check, as with Core Tools.</summary>
     public string? FunctionKey { get; set; }
+
+    /// <summary>Queue messages received and handled at once per queue trigger (the host's queues.batchSize).</summary>
+    public int QueueBatchSize { get; set; } = 16;
 }
 
 public static class LocalHostExtensions
@@ -23,6 +26,8 @@ public static class LocalHostExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
         builder.Services.AddHostedService<TimerHost>();
+        builder.Services.AddSingleton<QueueHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueHost>());
         return builder;
     }
 

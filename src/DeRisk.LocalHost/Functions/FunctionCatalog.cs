@@ -10,19 +10,24 @@ public sealed record HttpFunction(string Name, Type Type, MethodInfo Method, str
 /// <summary>A timer-triggered function; <see cref="Schedule"/> is the attribute's text, e.g. "%MarketPollSchedule%".</summary>
 public sealed record TimerFunction(string Name, Type Type, MethodInfo Method, string Schedule, bool RunOnStartup);
 
+/// <summary>A Storage-queue-triggered function; <see cref="QueueName"/> is the attribute's text, e.g. "%ShardQueueName%".</summary>
+public sealed record QueueFunction(string Name, Type Type, MethodInfo Method, string QueueName, string? Connection);
+
 /// <summary>
-/// The functions of an assembly, read from the same [Function], [HttpTrigger] and [TimerTrigger] attributes the
+/// The functions of an assembly, read from the same [Function], [HttpTrigger], [TimerTrigger] and [QueueTrigger] attributes the
 /// Worker SDK reads to write functions.metadata: one source of truth for routes and schedules.
 /// </summary>
 public sealed class FunctionCatalog
 {
     private static readonly Type[] BindableHttpParameters = [typeof(HttpRequest), typeof(CancellationToken), typeof(string)];
     private static readonly Type[] BindableTimerParameters = [typeof(TimerInfo), typeof(CancellationToken)];
+    private static readonly Type[] BindableQueueParameters = [typeof(string), typeof(CancellationToken)];
 
     public FunctionCatalog(Assembly assembly)
     {
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
+        var queues = new List<QueueFunction>();
         foreach (var type in assembly.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract))
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
@@ -44,20 +49,28 @@ public sealed class FunctionCatalog
                     Require(function.Name, parameters, BindableTimerParameters);
                     timers.Add(new TimerFunction(function.Name, type, method, timer.Schedule, timer.RunOnStartup));
                 }
+                else if (parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).OfType<QueueTriggerAttribute>().FirstOrDefault() is { } queue)
+                {
+                    Require(function.Name, parameters, BindableQueueParameters);
+                    queues.Add(new QueueFunction(function.Name, type, method, queue.QueueName, queue.Connection));
+                }
                 else
                 {
-                    throw new NotSupportedException($"Function {function.Name}: the local host runs HTTP and timer triggers only.");
+                    throw new NotSupportedException($"Function {function.Name}: the local host runs HTTP, timer and Storage queue triggers only.");
                 }
             }
         }
 
         Http = http;
         Timers = timers;
+        Queues = queues;
     }
 
     public IReadOnlyList<HttpFunction> Http { get; }
 
     public IReadOnlyList<TimerFunction> Timers { get; }
+
+    public IReadOnlyList<QueueFunction> Queues { get; }
 
     private static void Require(string name, ParameterInfo[] parameters, Type[] bindable)
     {

@@ -6,99 +6,119 @@ using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Alerts;
 
-public sealed record EvaluationResult(int Subscribers, int Rules, int Met, int NoData, int Fired, int Repeated, int Resolved, int Notifications, int Deferred, int Capped, int Conflicts);
+public sealed record EvaluationResult(int Subscribers, int Rules, int Met, int NoData, int Fired, int Repeated, int Resolved, int Notifications, int Deferred, int Capped, int Conflicts)
+{
+    public static readonly EvaluationResult Empty = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public static EvaluationResult operator +(EvaluationResult a, EvaluationResult b) => new(
+        a.Subscribers + b.Subscribers, a.Rules + b.Rules, a.Met + b.Met, a.NoData + b.NoData, a.Fired + b.Fired, a.Repeated + b.Repeated,
+        a.Resolved + b.Resolved, a.Notifications + b.Notifications, a.Deferred + b.Deferred, a.Capped + b.Capped, a.Conflicts + b.Conflicts);
+}
 
 /// <summary>
-/// Evaluates every subscriber's rules against the tick's market view, shard by shard, through the
-/// <see cref="TickPlanner"/>. It queues each planned notification first and then writes the states with ETags: a
-/// crash in between re-plans the same notification ids on the next tick, which the dispatcher drops; a concurrent
-/// tick loses the ETag race.
+/// The single-instance tick: every shard through the <see cref="ShardEvaluator"/>, a few shards at a time
+/// (Tick:ShardConcurrency), the results summed. The fan-out tick runs the same shard evaluator, one queue message per shard.
 /// </summary>
-public sealed class Evaluator(
-    SubscriberStore subscribers,
-    AlertStateStore states,
-    INotificationQueue queue,
-    ILogger<Evaluator> logger)
+public sealed class Evaluator(ShardEvaluator shards, SubscriberStore subscribers, Microsoft.Extensions.Options.IOptions<TickOptions> options)
 {
     public async Task<EvaluationResult> EvaluateAsync(MarketView market, CancellationToken cancellationToken)
     {
+        var results = new System.Collections.Concurrent.ConcurrentBag<EvaluationResult>();
+        await Parallel.ForEachAsync(subscribers.Shards, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ShardConcurrency, CancellationToken = cancellationToken }, async (shard, token) =>
+            results.Add(await shards.EvaluateAsync(shard, market, token).ConfigureAwait(false))).ConfigureAwait(false);
+        return results.Aggregate(EvaluationResult.Empty, (sum, next) => sum + next);
+    }
+}
+
+/// <summary>
+/// Evaluates one shard's subscribers against the tick's market view through the <see cref="TickPlanner"/>: one
+/// partition scan of subscribers and rules, one of alert states. It queues each planned notification first and then
+/// writes the states with ETags: a crash in between, or the same shard evaluated twice, re-plans the same notification
+/// ids (dropped by the dispatcher's delivery record and Service Bus duplicate detection) or, once the state is written,
+/// plans nothing; a concurrent evaluation loses the ETag race.
+/// </summary>
+public sealed class ShardEvaluator(
+    SubscriberStore subscribers,
+    AlertStateStore states,
+    INotificationQueue queue,
+    ILogger<ShardEvaluator> logger)
+{
+    public async Task<EvaluationResult> EvaluateAsync(string shard, MarketView market, CancellationToken cancellationToken)
+    {
         int subscriberCount = 0, ruleCount = 0, met = 0, noData = 0, fired = 0, repeated = 0, resolved = 0, sent = 0, deferred = 0, capped = 0, conflicts = 0;
-        foreach (var shard in subscribers.Shards)
+        ShardAlerts? alerts = null;
+        await foreach (var entry in subscribers.ScanShardAsync(shard, cancellationToken).ConfigureAwait(false))
         {
-            ShardAlerts? alerts = null;
-            await foreach (var entry in subscribers.ScanShardAsync(shard, cancellationToken).ConfigureAwait(false))
+            subscriberCount++;
+            if (entry.Rules.Count == 0)
             {
-                subscriberCount++;
-                if (entry.Rules.Count == 0)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                alerts ??= await states.ReadShardAsync(shard, cancellationToken).ConfigureAwait(false);
-                var id = entry.Subscriber.Id;
-                var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market);
-                ruleCount += entry.Rules.Count;
-                foreach (var (ruleId, verdict) in plan.Verdicts)
+            alerts ??= await states.ReadShardAsync(shard, cancellationToken).ConfigureAwait(false);
+            var id = entry.Subscriber.Id;
+            var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market);
+            ruleCount += entry.Rules.Count;
+            foreach (var (ruleId, verdict) in plan.Verdicts)
+            {
+                switch (verdict.Kind)
                 {
-                    switch (verdict.Kind)
+                    case VerdictKind.Met: met++; break;
+                    case VerdictKind.NoData: noData++; AlertLog.NoData(logger, id, ruleId, verdict.NoDataReason!); break;
+                }
+            }
+
+            // One copy per channel the subscriber confirmed and has not stopped; a pending (unconfirmed) or
+            // stopped channel gets nothing, and the alert state still moves so nothing piles up for later.
+            foreach (var planned in plan.Notifications)
+            {
+                foreach (var channel in Notification.Channels)
+                {
+                    if (!entry.Subscriber.ChannelFor(channel).Enabled)
                     {
-                        case VerdictKind.Met: met++; break;
-                        case VerdictKind.NoData: noData++; AlertLog.NoData(logger, id, ruleId, verdict.NoDataReason!); break;
-                    }
-                }
-
-                // One copy per channel the subscriber confirmed and has not stopped; a pending (unconfirmed) or
-                // stopped channel gets nothing, and the alert state still moves so nothing piles up for later.
-                foreach (var planned in plan.Notifications)
-                {
-                    foreach (var channel in Notification.Channels)
-                    {
-                        if (!entry.Subscriber.ChannelFor(channel).Enabled)
-                        {
-                            continue;
-                        }
-
-                        var notification = planned.Notification.ForChannel(channel);
-                        await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt), cancellationToken).ConfigureAwait(false);
-                        sent++;
-                    }
-                }
-
-                deferred += plan.Deferred;
-                capped += plan.Capped;
-                if (plan.Capped > 0)
-                {
-                    AlertLog.Capped(logger, id, plan.Capped);
-                }
-
-                foreach (var (next, transition) in plan.Writes)
-                {
-                    if (!await states.TryWriteAsync(shard, next, cancellationToken).ConfigureAwait(false))
-                    {
-                        conflicts++;
                         continue;
                     }
 
-                    switch (transition)
-                    {
-                        case Transition.Fire:
-                            fired++;
-                            AlertLog.Fired(logger, id, next.RuleId, next.Episode, next.Observed ?? double.NaN);
-                            break;
-                        case Transition.Repeat:
-                            repeated++;
-                            break;
-                        case Transition.Resolve:
-                            resolved++;
-                            AlertLog.Resolved(logger, id, next.RuleId, next.Episode);
-                            break;
-                    }
+                    var notification = planned.Notification.ForChannel(channel);
+                    await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt), cancellationToken).ConfigureAwait(false);
+                    sent++;
                 }
+            }
 
-                if (plan.Budget is { } budget && !await states.TryWriteBudgetAsync(shard, id, budget, cancellationToken).ConfigureAwait(false))
+            deferred += plan.Deferred;
+            capped += plan.Capped;
+            if (plan.Capped > 0)
+            {
+                AlertLog.Capped(logger, id, plan.Capped);
+            }
+
+            foreach (var (next, transition) in plan.Writes)
+            {
+                if (!await states.TryWriteAsync(shard, next, cancellationToken).ConfigureAwait(false))
                 {
                     conflicts++;
+                    continue;
                 }
+
+                switch (transition)
+                {
+                    case Transition.Fire:
+                        fired++;
+                        AlertLog.Fired(logger, id, next.RuleId, next.Episode, next.Observed ?? double.NaN);
+                        break;
+                    case Transition.Repeat:
+                        repeated++;
+                        break;
+                    case Transition.Resolve:
+                        resolved++;
+                        AlertLog.Resolved(logger, id, next.RuleId, next.Episode);
+                        break;
+                }
+            }
+
+            if (plan.Budget is { } budget && !await states.TryWriteBudgetAsync(shard, id, budget, cancellationToken).ConfigureAwait(false))
+            {
+                conflicts++;
             }
         }
 

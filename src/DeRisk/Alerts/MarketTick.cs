@@ -1,17 +1,44 @@
 using DeRisk.Market;
+using DeRisk.Subscribers;
 using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Alerts;
 
-public sealed record TickResult(MarketSnapshot Snapshot, EvaluationResult Evaluation);
+/// <summary>What a tick did: in fan-out mode the evaluation happens in the shard functions, and <see cref="ShardsQueued"/> says how many.</summary>
+public sealed record TickResult(MarketSnapshot Snapshot, EvaluationResult Evaluation, int ShardsQueued = 0);
 
-/// <summary>One market tick: poll and store the snapshot, then evaluate every rule against it.</summary>
-public sealed class MarketTick(MarketPoller poller, MarketViewLoader views, Evaluator evaluator, MarketStore store, TimeProvider time, ILogger<MarketTick> logger)
+/// <summary>
+/// One market tick: poll and store the snapshot, then evaluate every rule against it — here (single instance), or by
+/// queueing one message per shard for the EvaluateShard function (fan-out), as Tick:Mode says.
+/// </summary>
+public sealed class MarketTick(
+    MarketPoller poller,
+    MarketViewLoader views,
+    Evaluator evaluator,
+    MarketStore store,
+    SubscriberStore subscribers,
+    ShardTickQueue shardQueue,
+    Microsoft.Extensions.Options.IOptions<TickOptions> options,
+    TimeProvider time,
+    ILogger<MarketTick> logger)
 {
     public async Task<TickResult> RunAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var snapshot = await poller.PollAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Value.Mode == TickMode.FanOut)
+        {
+            var shards = 0;
+            foreach (var shard in subscribers.Shards)
+            {
+                await shardQueue.SendAsync(new ShardTickMessage(shard, snapshot.TakenAt), cancellationToken).ConfigureAwait(false);
+                shards++;
+            }
+
+            await store.SaveTickAsync(new TickSummary(time.GetUtcNow() - time.GetElapsedTime(started), time.GetElapsedTime(started), 0, 0), cancellationToken).ConfigureAwait(false);
+            return new TickResult(snapshot, EvaluationResult.Empty, shards);
+        }
+
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
         var result = await evaluator.EvaluateAsync(view, cancellationToken).ConfigureAwait(false);
         var took = time.GetElapsedTime(started);

@@ -167,8 +167,15 @@ public static class DeRiskServiceCollectionExtensions
 
     public static IHostApplicationBuilder AddDeRiskAlerts(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<TickOptions>().BindConfiguration(TickOptions.Section)
+            .Configure<IConfiguration>((tick, configuration) => tick.ShardQueueName = configuration["ShardQueueName"] ?? tick.ShardQueueName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<AlertStateStore>();
+        builder.Services.TryAddSingleton<ShardEvaluator>();
         builder.Services.TryAddSingleton<Evaluator>();
+        builder.Services.TryAddSingleton<ShardTickQueue>();
+        builder.Services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<ShardTickQueue>());
+        builder.Services.TryAddSingleton<ShardTickService>();
         builder.Services.TryAddSingleton<MarketTick>();
         return builder;
     }

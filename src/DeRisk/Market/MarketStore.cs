@@ -110,17 +110,26 @@ public sealed class MarketStore(DeRiskTables tables)
     private const string TickPartition = "tick";
     private const string TickRow = "last";
 
+    /// <summary>The snapshot taken at exactly this time (one point read), or null.</summary>
+    public async Task<MarketSnapshot?> SnapshotAtAsync(DateTimeOffset takenAt, CancellationToken cancellationToken)
+    {
+        var row = await tables.MarketSnapshots.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, RowKeys.NewestFirst(takenAt), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } found ? ToSnapshot(found) : null;
+    }
+
     public async Task<MarketSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition}");
         await foreach (var row in tables.MarketSnapshots.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var quotes = JsonSerializer.Deserialize<List<SnapshotQuote>>(row.GetString("Quotes"), MarketJson.Options) ?? [];
-            return new MarketSnapshot(row.GetDateTimeOffset("TakenAt")!.Value, quotes);
+            return ToSnapshot(row);
         }
 
         return null;
     }
+
+    private static MarketSnapshot ToSnapshot(TableEntity row) =>
+        new(row.GetDateTimeOffset("TakenAt")!.Value, JsonSerializer.Deserialize<List<SnapshotQuote>>(row.GetString("Quotes"), MarketJson.Options) ?? []);
 
     /// <summary>The stored points of one asset with as-of in [from, to], oldest first.</summary>
     public async Task<HistoryPoint[]> ReadHistoryAsync(string asset, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using DeRisk.Tests.Infrastructure;
 
 namespace DeRisk.Tests.Hosting;
 
-/// <summary>The local host serves exactly what the Worker SDK tells the Functions host: same functions, routes, methods, schedules.</summary>
+/// <summary>The local host serves exactly what the Worker SDK tells the Functions host: same functions, routes, methods, schedules, queues.</summary>
 public sealed class FunctionsMetadataTests
 {
     [Fact]
@@ -19,6 +19,7 @@ public sealed class FunctionsMetadataTests
         using var metadata = JsonDocument.Parse(File.ReadAllText(path));
         var generatedHttp = new SortedSet<string>(StringComparer.Ordinal);
         var generatedTimers = new SortedSet<string>(StringComparer.Ordinal);
+        var generatedQueues = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var function in metadata.RootElement.EnumerateArray())
         {
             var name = function.GetProperty("name").GetString();
@@ -33,6 +34,9 @@ public sealed class FunctionsMetadataTests
                     case "timerTrigger":
                         generatedTimers.Add($"{name} {binding.GetProperty("schedule").GetString()}");
                         break;
+                    case "queueTrigger":
+                        generatedQueues.Add($"{name} {binding.GetProperty("queueName").GetString()} {binding.GetProperty("connection").GetString()}");
+                        break;
                 }
             }
         }
@@ -40,10 +44,13 @@ public sealed class FunctionsMetadataTests
         var catalog = new FunctionCatalog(typeof(MarketPollFunction).Assembly);
         var localHttp = new SortedSet<string>(catalog.Http.Select(f => $"{f.Name} {string.Join(',', f.Methods.Order())} {f.Route} {f.AuthLevel}"), StringComparer.Ordinal);
         var localTimers = new SortedSet<string>(catalog.Timers.Select(f => $"{f.Name} {f.Schedule}"), StringComparer.Ordinal);
+        var localQueues = new SortedSet<string>(catalog.Queues.Select(f => $"{f.Name} {f.QueueName} {f.Connection}"), StringComparer.Ordinal);
 
         Assert.NotEmpty(generatedHttp);
         Assert.NotEmpty(generatedTimers);
         Assert.Equal(generatedHttp, localHttp);
         Assert.Equal(generatedTimers, localTimers);
+        Assert.NotEmpty(generatedQueues);
+        Assert.Equal(generatedQueues, localQueues);
     }
 }
