@@ -2,6 +2,7 @@
 # Runs the BenchmarkDotNet benchmarks (Release), with an in-memory Azurite on free ports for the ones that need
 # storage. Pass BenchmarkDotNet arguments, e.g.: bash scripts/bench.sh --filter '*Dispatcher*' --job short
 # The API load run: bash scripts/bench.sh load [requests] [concurrency]
+# The full tick for N subscribers (single instance, then fanned out to W workers): bash scripts/bench.sh tick [N] [W]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh

@@ -2,6 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DeRisk.Backtest;
+using DeRisk.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using DeRisk.Market;
 using Spectre.Console;
 
@@ -24,7 +29,52 @@ public static class DeRiskCommands
             rules, from, to, output,
         };
         backtest.SetAction((result, cancellationToken) => Task.FromResult(Backtest(console, result.GetValue(rules)!, result.GetValue(from)!, result.GetValue(to)!, result.GetValue(output))));
-        return new RootCommand("DeRisk: de-risk alerts for crypto holders") { backtest };
+        var count = new Option<int>("--subscribers") { Description = "How many synthetic subscribers to write", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (the same seed writes the same subscribers)", DefaultValueFactory = _ => 1 };
+        var connection = new Option<string>("--connection") { Description = "Storage connection string", DefaultValueFactory = _ => "UseDevelopmentStorage=true" };
+        var prefix = new Option<string>("--table-prefix") { Description = "Table name prefix (Storage:TablePrefix of the app)", DefaultValueFactory = _ => "" };
+        var shards = new Option<int>("--shards") { Description = "Shard count (Storage:ShardCount of the app)", DefaultValueFactory = _ => 16 };
+        var seedCommand = new Command("seed", "Load generator: write N synthetic subscribers with a realistic mix of rules into Table Storage (Azurite by default)")
+        {
+            count, seed, connection, prefix, shards,
+        };
+        seedCommand.SetAction((result, cancellationToken) => SeedAsync(console, result.GetValue(count), result.GetValue(seed), result.GetValue(connection)!, result.GetValue(prefix)!, result.GetValue(shards), cancellationToken));
+        return new RootCommand("DeRisk: de-risk alerts for crypto holders") { backtest, seedCommand };
+    }
+
+    private static async Task<int> SeedAsync(IAnsiConsole console, int count, int seed, string connection, string prefix, int shards, CancellationToken cancellationToken)
+    {
+        if (count is < 1 or > 10_000_000 || seed is < 0 or > 0xFFFFFF)
+        {
+            console.MarkupLine("[red]--subscribers must be 1 to 10,000,000 and --seed 0 to 16,777,215.[/]");
+            return BadInput;
+        }
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connection,
+            ["Storage:TablePrefix"] = prefix,
+            ["Storage:ShardCount"] = shards.ToString(CultureInfo.InvariantCulture),
+        });
+        builder.AddDeRiskStorage();
+        builder.AddDeRiskSubscribers();
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var result = await host.Services.GetRequiredService<DeRisk.Scale.SyntheticSubscribers>().SeedAsync(count, seed, TimeProvider.System.GetUtcNow(), cancellationToken);
+        watch.Stop();
+        var table = new Table().AddColumns("Rule kind", "Rules");
+        foreach (var (kind, rules) in result.RulesByKind.OrderByDescending(k => k.Value))
+        {
+            table.AddRow(kind, Num(rules));
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote {result.Subscribers} subscribers with {result.Rules} rules ({(double)result.Rules / result.Subscribers:0.00} each) in {result.Transactions} batch transactions, {watch.Elapsed.TotalSeconds:0.0} s.");
+        await host.StopAsync(cancellationToken);
+        return Ok;
     }
 
     private static int Backtest(IAnsiConsole console, FileInfo rulesFile, string fromText, string toText, DirectoryInfo? output)

@@ -8,4 +8,11 @@ if (args is ["load", ..])
     return;
 }
 
+// The full tick for N subscribers, single instance and fanned out to W workers: ... -- tick [N] [W]
+if (args is ["tick", ..])
+{
+    await DeRisk.Benchmarks.TickLoadRun.RunAsync(args.Skip(1).ToArray());
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(DeRisk.Benchmarks.EvaluatorBenchmarks).Assembly).Run(args);

@@ -174,32 +174,61 @@ public sealed class AlertStateStore(DeRiskTables tables)
     }
 
     /// <summary>Writes a subscriber's daily budget: insert, or update only if unchanged since read.</summary>
-    public async Task<bool> TryWriteBudgetAsync(string shard, string subscriberId, DailyBudget budget, CancellationToken cancellationToken)
-    {
-        var entity = new TableEntity(shard, subscriberId + "|" + BudgetRow)
-        {
-            ["Day"] = budget.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["Sent"] = budget.Sent,
-        };
-        return await TryAddOrUpdateAsync(entity, budget.ETag, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<bool> TryWriteBudgetAsync(string shard, string subscriberId, DailyBudget budget, CancellationToken cancellationToken) =>
+        await TryAddOrUpdateAsync(ToEntity(shard, subscriberId, budget), budget.ETag, cancellationToken).ConfigureAwait(false);
 
     public static string Key(string subscriberId, string ruleId) => subscriberId + "|" + ruleId;
 
     /// <summary>Writes a transition: insert when there was no row, else update only if the row is unchanged since read.</summary>
-    public async Task<bool> TryWriteAsync(string shard, AlertState next, CancellationToken cancellationToken)
+    public async Task<bool> TryWriteAsync(string shard, AlertState next, CancellationToken cancellationToken) =>
+        await TryAddOrUpdateAsync(ToEntity(shard, next), next.ETag, cancellationToken).ConfigureAwait(false);
+
+    public static TableEntity ToEntity(string shard, AlertState next) => new(shard, Key(next.SubscriberId, next.RuleId))
     {
-        var entity = new TableEntity(shard, Key(next.SubscriberId, next.RuleId))
+        ["Status"] = next.Status.ToString(),
+        ["Episode"] = next.Episode,
+        ["ChangedAt"] = next.ChangedAt,
+        ["Observed"] = next.Observed,
+        ["PendingSince"] = next.PendingSince,
+        ["LastNotifiedAt"] = next.LastNotifiedAt,
+        ["Repeats"] = next.Repeats,
+    };
+
+    public static TableEntity ToEntity(string shard, string subscriberId, DailyBudget budget) => new(shard, subscriberId + "|" + BudgetRow)
+    {
+        ["Day"] = budget.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["Sent"] = budget.Sent,
+    };
+
+    /// <summary>
+    /// Writes rows of one partition (a shard) in batch transactions of up to 100: each row inserted when it was not
+    /// read (no ETag), else replaced only if unchanged since read. A transaction is all or nothing, so when one fails
+    /// on a conflict its rows are written one by one and only the conflicting ones are lost. Returns each row's outcome.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<(TableEntity Entity, ETag? ETag)> rows, CancellationToken cancellationToken)
+    {
+        var written = new bool[rows.Count];
+        for (var start = 0; start < rows.Count; start += 100)
         {
-            ["Status"] = next.Status.ToString(),
-            ["Episode"] = next.Episode,
-            ["ChangedAt"] = next.ChangedAt,
-            ["Observed"] = next.Observed,
-            ["PendingSince"] = next.PendingSince,
-            ["LastNotifiedAt"] = next.LastNotifiedAt,
-            ["Repeats"] = next.Repeats,
-        };
-        return await TryAddOrUpdateAsync(entity, next.ETag, cancellationToken).ConfigureAwait(false);
+            var chunk = rows.Skip(start).Take(100).ToList();
+            var actions = chunk.Select(r => r.ETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, r.Entity, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, r.Entity)).ToList();
+            try
+            {
+                await tables.AlertStates.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                Array.Fill(written, true, start, chunk.Count);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is StorageStatus.Conflict or StorageStatus.PreconditionFailed)
+            {
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    written[start + i] = await TryAddOrUpdateAsync(chunk[i].Entity, chunk[i].ETag, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return written;
     }
 
     /// <summary>Inserts the row when it was not read (no ETag), else replaces it only if unchanged since read.</summary>

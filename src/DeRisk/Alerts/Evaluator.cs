@@ -32,8 +32,8 @@ public sealed class Evaluator(ShardEvaluator shards, SubscriberStore subscribers
 
 /// <summary>
 /// Evaluates one shard's subscribers against the tick's market view through the <see cref="TickPlanner"/>: one
-/// partition scan of subscribers and rules, one of alert states. It queues each planned notification first and then
-/// writes the states with ETags: a crash in between, or the same shard evaluated twice, re-plans the same notification
+/// partition scan of subscribers and rules, one of alert states. It queues every planned notification of the shard
+/// first and then writes the states with ETags, in batch transactions within the shard's partition: a crash in between, or the same shard evaluated twice, re-plans the same notification
 /// ids (dropped by the dispatcher's delivery record and Service Bus duplicate detection) or, once the state is written,
 /// plans nothing; a concurrent evaluation loses the ETag race.
 /// </summary>
@@ -43,9 +43,16 @@ public sealed class ShardEvaluator(
     INotificationQueue queue,
     ILogger<ShardEvaluator> logger)
 {
+    /// <summary>Notifications queued at once by one shard's evaluation.</summary>
+    public const int SendConcurrency = 16;
+
+    private sealed record StateWrite(Azure.Data.Tables.TableEntity Entity, Azure.ETag? ETag, AlertState? Next, Transition? Transition);
+
     public async Task<EvaluationResult> EvaluateAsync(string shard, MarketView market, CancellationToken cancellationToken)
     {
-        int subscriberCount = 0, ruleCount = 0, met = 0, noData = 0, fired = 0, repeated = 0, resolved = 0, sent = 0, deferred = 0, capped = 0, conflicts = 0;
+        int subscriberCount = 0, ruleCount = 0, met = 0, noData = 0, fired = 0, repeated = 0, resolved = 0, deferred = 0, capped = 0, conflicts = 0;
+        var outgoing = new List<OutgoingMessage>();
+        var writes = new List<StateWrite>();
         ShardAlerts? alerts = null;
         await foreach (var entry in subscribers.ScanShardAsync(shard, cancellationToken).ConfigureAwait(false))
         {
@@ -74,14 +81,11 @@ public sealed class ShardEvaluator(
             {
                 foreach (var channel in Notification.Channels)
                 {
-                    if (!entry.Subscriber.ChannelFor(channel).Enabled)
+                    if (entry.Subscriber.ChannelFor(channel).Enabled)
                     {
-                        continue;
+                        var notification = planned.Notification.ForChannel(channel);
+                        outgoing.Add(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt));
                     }
-
-                    var notification = planned.Notification.ForChannel(channel);
-                    await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt), cancellationToken).ConfigureAwait(false);
-                    sent++;
                 }
             }
 
@@ -94,34 +98,46 @@ public sealed class ShardEvaluator(
 
             foreach (var (next, transition) in plan.Writes)
             {
-                if (!await states.TryWriteAsync(shard, next, cancellationToken).ConfigureAwait(false))
-                {
-                    conflicts++;
-                    continue;
-                }
-
-                switch (transition)
-                {
-                    case Transition.Fire:
-                        fired++;
-                        AlertLog.Fired(logger, id, next.RuleId, next.Episode, next.Observed ?? double.NaN);
-                        break;
-                    case Transition.Repeat:
-                        repeated++;
-                        break;
-                    case Transition.Resolve:
-                        resolved++;
-                        AlertLog.Resolved(logger, id, next.RuleId, next.Episode);
-                        break;
-                }
+                writes.Add(new StateWrite(AlertStateStore.ToEntity(shard, next), next.ETag, next, transition));
             }
 
-            if (plan.Budget is { } budget && !await states.TryWriteBudgetAsync(shard, id, budget, cancellationToken).ConfigureAwait(false))
+            if (plan.Budget is { } budget)
             {
-                conflicts++;
+                writes.Add(new StateWrite(AlertStateStore.ToEntity(shard, id, budget), budget.ETag, null, null));
             }
         }
 
+        // Every notification of the shard is queued before any state is written (side by side: the queue is I/O-bound);
+        // then the states go in batch transactions of up to 100 rows of the shard's partition.
+        await Parallel.ForEachAsync(outgoing, new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
+            async (message, token) => await queue.SendAsync(message, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var written = await states.WriteAsync(writes.Select(w => (w.Entity, w.ETag)).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (!written[i])
+            {
+                conflicts++;
+                continue;
+            }
+
+            var (_, _, next, transition) = writes[i];
+            switch (transition)
+            {
+                case Transition.Fire:
+                    fired++;
+                    AlertLog.Fired(logger, next!.SubscriberId, next.RuleId, next.Episode, next.Observed ?? double.NaN);
+                    break;
+                case Transition.Repeat:
+                    repeated++;
+                    break;
+                case Transition.Resolve:
+                    resolved++;
+                    AlertLog.Resolved(logger, next!.SubscriberId, next.RuleId, next.Episode);
+                    break;
+            }
+        }
+
+        var sent = outgoing.Count;
         return new EvaluationResult(subscriberCount, ruleCount, met, noData, fired, repeated, resolved, sent, deferred, capped, conflicts);
     }
 }

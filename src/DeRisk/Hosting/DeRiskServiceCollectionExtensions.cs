@@ -183,6 +183,7 @@ public static class DeRiskServiceCollectionExtensions
     public static IHostApplicationBuilder AddDeRiskSubscribers(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<SubscriberStore>();
+        builder.Services.TryAddSingleton<DeRisk.Scale.SyntheticSubscribers>();
         builder.Services.TryAddSingleton<MeService>();
         builder.Services.AddValidatedOptions<AccessOptions>(AccessOptions.Section);
         builder.Services.TryAddSingleton<ContactStore>();

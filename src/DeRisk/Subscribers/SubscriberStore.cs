@@ -246,7 +246,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Unknown channel."),
     };
 
-    private TableEntity ToEntity(Subscriber subscriber)
+    /// <summary>The profile row of a subscriber, as stored (the load generator batches these).</summary>
+    public TableEntity ToEntity(Subscriber subscriber)
     {
         var entity = new TableEntity(ShardOf(subscriber.Id), subscriber.Id)
         {
@@ -261,7 +262,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return entity;
     }
 
-    private static TableEntity ToEntity(string shard, string subscriberId, StoredRule rule) => new(shard, subscriberId + RuleInfix + rule.Id)
+    /// <summary>A rule row, as stored.</summary>
+    public static TableEntity ToEntity(string shard, string subscriberId, StoredRule rule) => new(shard, subscriberId + RuleInfix + rule.Id)
     {
         ["Kind"] = rule.Spec.KindName,
         ["Spec"] = JsonSerializer.Serialize(rule.Spec, RuleJson.Options),

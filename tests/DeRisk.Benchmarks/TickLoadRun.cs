@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using DeRisk.Alerts;
+using DeRisk.Delivery;
+using DeRisk.Hosting;
+using DeRisk.Scale;
+using DeRisk.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Benchmarks;
+
+/// <summary>
+/// The full tick for N synthetic subscribers on Azurite (a load run, not BenchmarkDotNet: one tick is seconds to
+/// minutes of I/O). Seeds N subscribers with the load generator, then runs the tick of 2022-05-10 00:00:30 (the UST
+/// collapse: a worst case, thousands of alerts fire) single-instance, resets alert states and the queue, and runs it
+/// again fanned out to W queue workers. Prints wall time, table requests (reads = queries and point reads, writes),
+/// notifications queued, allocation and peak working set. scripts/bench.sh tick N [W].
+/// </summary>
+public static class TickLoadRun
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
+        var storage = Environment.GetEnvironmentVariable("DERISK_BENCH_STORAGE")
+            ?? throw new InvalidOperationException("Set DERISK_BENCH_STORAGE to an Azurite connection string (scripts/bench.sh does).");
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var counter = new RequestCounter();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Market:Mode"] = "Replay",
+            ["Replay:Start"] = "2022-05-10T00:00:30Z",
+            ["Replay:Speed"] = "1",
+            ["Market:Assets"] = "BTC=bitcoin,ETH=ethereum,USDC=usd-coin,USDT=tether,UST=terrausd,LUNA=terra-luna",
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["Storage:ShardCount"] = "16",
+            ["ShardQueueName"] = prefix + "-shards",
+            ["Tick:ShardConcurrency"] = "4",
+            ["Twilio:AccountSid"] = "ACtick",
+            ["Twilio:AuthToken"] = "token",
+            ["Twilio:FromNumber"] = "+15005550006",
+            ["SendGrid:ApiKey"] = "SG.tick",
+            ["SendGrid:FromEmail"] = "alerts@example.com",
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+            return new TableServiceClient(storage, options);
+        });
+        builder.AddDeRisk();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var services = host.Services;
+
+        var seedWatch = Stopwatch.StartNew();
+        var seeded = await services.GetRequiredService<SyntheticSubscribers>().SeedAsync(count, seed: 7, TimeProvider.System.GetUtcNow(), default);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {seeded.Subscribers} subscribers, {seeded.Rules} rules, in {seedWatch.Elapsed.TotalSeconds:0.0} s"));
+
+        // Warm the market history once (the first poll stores the snapshot; later ticks read it).
+        var tick = services.GetRequiredService<MarketTick>();
+        var single = await MeasureAsync("single instance", counter, () => tick.RunAsync(default));
+
+        await ResetAsync(services);
+        var options = services.GetRequiredService<IOptions<TickOptions>>().Value;
+        options.Mode = TickMode.FanOut;
+        var shardQueue = services.GetRequiredService<ShardTickQueue>().Queue;
+        var shardService = services.GetRequiredService<ShardTickService>();
+        await MeasureAsync($"fan-out to {workers} workers", counter, async () =>
+        {
+            var result = await tick.RunAsync(default);
+            var sum = EvaluationResult.Empty;
+            var gate = new Lock();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+            {
+                while (true)
+                {
+                    var message = (await shardQueue.ReceiveMessageAsync(TimeSpan.FromMinutes(5))).Value;
+                    if (message is null)
+                    {
+                        return;
+                    }
+
+                    var shard = await shardService.RunAsync(message.MessageText, default);
+                    await shardQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                    lock (gate)
+                    {
+                        sum += shard;
+                    }
+                }
+            }));
+            return result with { Evaluation = sum };
+        });
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Subscribers {single.Evaluation.Subscribers}, rules {single.Evaluation.Rules}, fired {single.Evaluation.Fired}, no data {single.Evaluation.NoData}"));
+        await host.StopAsync();
+    }
+
+    private static async Task<TickResult> MeasureAsync(string label, RequestCounter counter, Func<Task<TickResult>> tick)
+    {
+        counter.Reset();
+        using var process = Process.GetCurrentProcess();
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(20, CancellationToken.None);
+            }
+        });
+        var allocated = GC.GetTotalAllocatedBytes();
+        var watch = Stopwatch.StartNew();
+        var result = await tick();
+        watch.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Tick, {label}: {watch.Elapsed.TotalSeconds:0.00} s; table reads {counter.Reads}, table writes {counter.Writes}; notifications queued {result.Evaluation.Notifications}; allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB; peak working set {peak / 1048576.0:0} MB"));
+        return result;
+    }
+
+    /// <summary>Forgets the first tick's effects (alert states, queued notifications) so the second starts from the same state.</summary>
+    private static async Task ResetAsync(IServiceProvider services)
+    {
+        var tables = services.GetRequiredService<DeRiskTables>();
+        await tables.AlertStates.DeleteWhereAsync("PartitionKey ge ''", default);
+        var queue = services.GetRequiredService<INotificationQueue>();
+        while ((await queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), default)) is { Count: > 0 } batch)
+        {
+            foreach (var message in batch)
+            {
+                await queue.CompleteAsync(message, default);
+            }
+        }
+    }
+
+    /// <summary>Counts the table service requests: GET = reads (queries, point reads), anything else = writes.</summary>
+    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _reads;
+        private int _writes;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _reads, 0);
+            Interlocked.Exchange(ref _writes, 0);
+        }
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Get)
+            {
+                Interlocked.Increment(ref _reads);
+            }
+            else
+            {
+                Interlocked.Increment(ref _writes);
+            }
+        }
+    }
+}
