@@ -12,8 +12,8 @@ public sealed record SeedResult(int Subscribers, int Rules, int Transactions, IR
 
 /// <summary>
 /// The load generator: N synthetic subscribers with a realistic mix of rules (1-9 each, 5 on average), written as
-/// the store writes them — profile and rule rows in the subscriber's shard partition — in batch transactions of up
-/// to 100 rows per partition. Deterministic for a seed. Numbers are from the fictional 555-01xx-style ranges and
+/// the store writes them — one row per subscriber, rules included, in the subscriber's shard partition — in batch
+/// transactions of 100 rows per partition. Deterministic for a seed. Numbers are from the fictional 555-01xx-style ranges and
 /// emails on example.com; address index rows (sign-up's Contacts) are not written: synthetic subscribers never sign in.
 /// </summary>
 public sealed class SyntheticSubscribers(DeRiskTables tables, SubscriberStore store)
@@ -41,18 +41,18 @@ public sealed class SyntheticSubscribers(DeRiskTables tables, SubscriberStore st
                 byShard[shard] = actions = [];
             }
 
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, store.ToEntity(subscriber)));
             var ruleCount = 1 + random.Next(5) + random.Next(5); // 1-9, mean 5
+            var subscriberRules = new List<StoredRule>(ruleCount);
             for (var r = 0; r < ruleCount; r++)
             {
                 var rule = NextRule(random);
                 kinds[rule.KindName] = kinds.GetValueOrDefault(rule.KindName) + 1;
-                var ruleId = string.Create(CultureInfo.InvariantCulture, $"{r:x8}{i:x24}");
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, SubscriberStore.ToEntity(shard, id, new StoredRule(ruleId, rule, now))));
+                subscriberRules.Add(new StoredRule(string.Create(CultureInfo.InvariantCulture, $"{r:x8}{i:x24}"), rule, now));
                 rules++;
             }
 
-            if (actions.Count >= 90)
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, store.ToEntity(subscriber, subscriberRules)));
+            if (actions.Count == 100)
             {
                 await SubmitAsync(actions, cancellationToken).ConfigureAwait(false);
                 transactions++;

@@ -162,15 +162,15 @@ public sealed partial class MeService(
         }
 
         var limit = access.Value.MaxRulesPerSubscriber;
-        if (await store.CountRulesAsync(subscriberId, cancellationToken).ConfigureAwait(false) >= limit)
-        {
-            return ApiOutcome.Error<RuleView>("$", string.Create(CultureInfo.InvariantCulture, $"A subscriber may hold at most {limit} rules; delete one first."));
-        }
-
         var rule = new StoredRule(RowKeys.NewId(time), parsed.Rule!, time.GetUtcNow());
-        if (!await store.TryAddRuleAsync(subscriberId, rule, cancellationToken).ConfigureAwait(false))
+        switch (await store.TryAddRuleAsync(subscriberId, rule, cancellationToken, limit).ConfigureAwait(false))
         {
-            return Gone<RuleView>();
+            case RuleWrite.NoSubscriber:
+                return Gone<RuleView>();
+            case RuleWrite.TooMany:
+                return ApiOutcome.Error<RuleView>("$", string.Create(CultureInfo.InvariantCulture, $"A subscriber may hold at most {limit} rules; delete one first."));
+            case RuleWrite.TooLarge:
+                return TooLarge<RuleView>();
         }
 
         LogRuleAdded(logger, subscriberId, rule.Id);
@@ -192,9 +192,12 @@ public sealed partial class MeService(
             return new ApiOutcome<RuleView>.Invalid(parsed.Errors);
         }
 
-        if (!await store.TryReplaceRuleAsync(subscriberId, ruleId, parsed.Rule!, cancellationToken).ConfigureAwait(false))
+        switch (await store.TryReplaceRuleAsync(subscriberId, ruleId, parsed.Rule!, cancellationToken).ConfigureAwait(false))
         {
-            return RuleNotFound<RuleView>();
+            case RuleWrite.TooLarge:
+                return TooLarge<RuleView>();
+            case not RuleWrite.Done:
+                return RuleNotFound<RuleView>();
         }
 
         await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
@@ -203,7 +206,7 @@ public sealed partial class MeService(
 
     public async Task<ApiOutcome<RuleView>> DeleteRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
     {
-        if (!RowKeys.IsId(ruleId) || !await store.DeleteRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false))
+        if (!RowKeys.IsId(ruleId) || await store.DeleteRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false) != RuleWrite.Done)
         {
             return RuleNotFound<RuleView>();
         }
@@ -293,6 +296,9 @@ public sealed partial class MeService(
     private static ApiOutcome<T>.NotFound Gone<T>() => new("Subscriber not found");
 
     private static ApiOutcome<T>.NotFound RuleNotFound<T>() => new("Rule not found");
+
+    private static ApiOutcome<T>.Invalid TooLarge<T>() =>
+        ApiOutcome.Error<T>("$", string.Create(CultureInfo.InvariantCulture, $"Your rules together would exceed {SubscriberStore.MaxRulesJsonLength} characters of JSON; simplify or delete one."));
 
     private static MeView ToView(Subscriber s, int rules) =>
         new(s.Id, s.Phone, s.SmsState, s.Email, s.EmailState, s.CreatedAt, s.Delivery.TimeZone,

@@ -9,14 +9,23 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Subscribers;
 
+/// <summary>What a change to a subscriber's rules did.</summary>
+public enum RuleWrite
+{
+    Done,
+    NoSubscriber,
+    NoRule,
+    TooMany,
+    TooLarge,
+}
+
 /// <summary>
-/// Subscribers and their rules in one table: partition = shard, row = "{id}" for the profile and
-/// "{id}|r|{ruleId}" for each rule, so one partition scan yields every subscriber of a shard with its rules.
+/// Subscribers and their rules: partition = shard, one row per subscriber holding the profile and the rules (as JSON),
+/// so a shard scan reads one entity per subscriber and a subscriber is one point read. Rule changes are
+/// read-modify-write with the row's ETag.
 /// </summary>
 public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions> options)
 {
-    private const string RuleInfix = "|r|";
-
     private int ShardCount => options.Value.ShardCount;
 
     public string ShardOf(string subscriberId) => RowKeys.Shard(subscriberId, ShardCount);
@@ -72,58 +81,88 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>How many rules the subscriber holds (a key-only range read).</summary>
-    public async Task<int> CountRulesAsync(string subscriberId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ShardOf(subscriberId)} and RowKey gt {subscriberId + RuleInfix} and RowKey lt {subscriberId + RuleInfix + "~"}");
-        var count = 0;
-        await foreach (var unused in tables.Subscribers.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+    /// <summary>Adds a rule unless the subscriber already holds <paramref name="maxRules"/>.</summary>
+    public Task<RuleWrite> TryAddRuleAsync(string subscriberId, StoredRule rule, CancellationToken cancellationToken, int maxRules = int.MaxValue) =>
+        MutateRulesAsync(subscriberId, rules =>
         {
-            count++;
-        }
+            if (rules.Count >= maxRules)
+            {
+                return RuleWrite.TooMany;
+            }
 
-        return count;
-    }
+            rules.Add(rule);
+            return RuleWrite.Done;
+        }, cancellationToken);
 
-    /// <summary>Adds a rule to an existing subscriber; false if there is no such subscriber.</summary>
-    public async Task<bool> TryAddRuleAsync(string subscriberId, StoredRule rule, CancellationToken cancellationToken)
-    {
-        var shard = ShardOf(subscriberId);
-        var profile = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(shard, subscriberId, ["RowKey"], cancellationToken).ConfigureAwait(false);
-        if (!profile.HasValue)
+    /// <summary>Replaces an existing rule's spec (same id, same creation time).</summary>
+    public Task<RuleWrite> TryReplaceRuleAsync(string subscriberId, string ruleId, RuleSpec spec, CancellationToken cancellationToken) =>
+        MutateRulesAsync(subscriberId, rules =>
         {
-            return false;
-        }
+            var index = rules.FindIndex(r => r.Id == ruleId);
+            if (index < 0)
+            {
+                return RuleWrite.NoRule;
+            }
 
-        await tables.Subscribers.AddEntityAsync(ToEntity(shard, subscriberId, rule), cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+            rules[index] = rules[index] with { Spec = spec };
+            return RuleWrite.Done;
+        }, cancellationToken);
 
-    /// <summary>Replaces an existing rule's spec (same id, same creation time); false if the subscriber has no such rule.</summary>
-    public async Task<bool> TryReplaceRuleAsync(string subscriberId, string ruleId, RuleSpec spec, CancellationToken cancellationToken)
+    /// <summary>Removes one rule.</summary>
+    public Task<RuleWrite> DeleteRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken) =>
+        MutateRulesAsync(subscriberId, rules => rules.RemoveAll(r => r.Id == ruleId) > 0 ? RuleWrite.Done : RuleWrite.NoRule, cancellationToken);
+
+    /// <summary>Removes the subscriber's row (profile and rules).</summary>
+    public async Task<bool> DeleteAsync(string subscriberId, CancellationToken cancellationToken)
     {
-        var shard = ShardOf(subscriberId);
-        var entity = new TableEntity(shard, subscriberId + RuleInfix + ruleId)
-        {
-            ["Kind"] = spec.KindName,
-            ["Spec"] = JsonSerializer.Serialize(spec, RuleJson.Options),
-        };
-        return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Removes one rule; false if the subscriber has no such rule.</summary>
-    public async Task<bool> DeleteRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
-    {
-        var response = await tables.Subscribers.DeleteEntityAsync(ShardOf(subscriberId), subscriberId + RuleInfix + ruleId, ETag.All, cancellationToken).ConfigureAwait(false);
+        var response = await tables.Subscribers.DeleteEntityAsync(ShardOf(subscriberId), subscriberId, ETag.All, cancellationToken).ConfigureAwait(false);
         return response.Status != StorageStatus.NotFound;
     }
 
-    /// <summary>Removes the profile and every rule, in batch transactions within the shard's partition.</summary>
-    public async Task<int> DeleteAsync(string subscriberId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read, change, write back with the ETag read: two changes at once cannot lose one another (the loser reads
+    /// again and reapplies). Nothing is written unless the change says <see cref="RuleWrite.Done"/>.
+    /// </summary>
+    private async Task<RuleWrite> MutateRulesAsync(string subscriberId, Func<List<StoredRule>, RuleWrite> change, CancellationToken cancellationToken)
     {
         var shard = ShardOf(subscriberId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard} and RowKey ge {subscriberId} and RowKey le {subscriberId + "|~"}");
-        return await tables.Subscribers.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(shard, subscriberId, [RulesColumn], cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is not { } found)
+            {
+                return RuleWrite.NoSubscriber;
+            }
+
+            var rules = ReadRules(found).ToList();
+            var outcome = change(rules);
+            if (outcome != RuleWrite.Done)
+            {
+                return outcome;
+            }
+
+            var json = WriteRules(rules);
+            if (json.Length > MaxRulesJsonLength)
+            {
+                return RuleWrite.TooLarge;
+            }
+
+            try
+            {
+                await tables.Subscribers.UpdateEntityAsync(new TableEntity(shard, subscriberId) { [RulesColumn] = json }, found.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return RuleWrite.Done;
+            }
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+            {
+                // Changed since read: read again and reapply.
+            }
+            catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+            {
+                return RuleWrite.NoSubscriber;
+            }
+        }
+
+        throw new InvalidOperationException($"The rules of subscriber {subscriberId} kept changing under this write.");
     }
 
     /// <summary>One page of profiles across all shards, in shard order; the continuation says where the next page starts.</summary>
@@ -164,52 +203,37 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return row.HasValue ? ToSubscriber(row.Value!) : null;
     }
 
+    /// <summary>The subscriber with their rules: one point read.</summary>
     public async Task<SubscriberWithRules?> GetAsync(string subscriberId, CancellationToken cancellationToken)
     {
-        var shard = ShardOf(subscriberId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard} and RowKey ge {subscriberId} and RowKey le {subscriberId + "|~"}");
-        await foreach (var found in ReadAsync(filter, cancellationToken).ConfigureAwait(false))
-        {
-            return found;
-        }
-
-        return null;
+        var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(ShardOf(subscriberId), subscriberId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } found ? new SubscriberWithRules(ToSubscriber(found), ReadRules(found)) : null;
     }
 
-    /// <summary>Every subscriber of one shard with its rules, in one partition scan.</summary>
-    public IAsyncEnumerable<SubscriberWithRules> ScanShardAsync(string shard, CancellationToken cancellationToken) =>
-        ReadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {shard}"), cancellationToken);
-
-    private async IAsyncEnumerable<SubscriberWithRules> ReadAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every subscriber of one shard with its rules, in one partition scan (one row each).</summary>
+    public async IAsyncEnumerable<SubscriberWithRules> ScanShardAsync(string shard, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Subscriber? current = null;
-        var rules = new List<StoredRule>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard}");
         await foreach (var row in tables.Subscribers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var split = row.RowKey.IndexOf(RuleInfix, StringComparison.Ordinal);
-            if (split < 0)
-            {
-                if (current is not null)
-                {
-                    yield return new SubscriberWithRules(current, rules);
-                }
-
-                current = ToSubscriber(row);
-                rules = [];
-            }
-            else if (current is not null && row.RowKey.AsSpan(0, split).SequenceEqual(current.Id))
-            {
-                var spec = JsonSerializer.Deserialize<RuleSpec>(row.GetString("Spec"), RuleJson.Options)
-                    ?? throw new InvalidDataException($"Rule {row.RowKey} has no spec.");
-                rules.Add(new StoredRule(row.RowKey[(split + RuleInfix.Length)..], spec, row.GetDateTimeOffset("CreatedAt") ?? default));
-            }
-        }
-
-        if (current is not null)
-        {
-            yield return new SubscriberWithRules(current, rules);
+            yield return new SubscriberWithRules(ToSubscriber(row), ReadRules(row));
         }
     }
+
+    /// <summary>The longest rules column: Table Storage strings hold 32K UTF-16 characters (64 KiB).</summary>
+    public const int MaxRulesJsonLength = 30_000;
+
+    private const string RulesColumn = "Rules";
+
+    private sealed record RuleRow(string Id, RuleSpec Spec, DateTimeOffset CreatedAt);
+
+    private static List<StoredRule> ReadRules(TableEntity row) =>
+        row.GetString(RulesColumn) is { Length: > 0 } json
+            ? (JsonSerializer.Deserialize<List<RuleRow>>(json, RuleJson.Options) ?? []).Select(r => new StoredRule(r.Id, r.Spec, r.CreatedAt)).ToList()
+            : [];
+
+    private static string WriteRules(IEnumerable<StoredRule> rules) =>
+        JsonSerializer.Serialize(rules.Select(r => new RuleRow(r.Id, r.Spec, r.CreatedAt)).ToList(), RuleJson.Options);
 
     private const string ProfileType = "profile";
 
@@ -246,8 +270,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Unknown channel."),
     };
 
-    /// <summary>The profile row of a subscriber, as stored (the load generator batches these).</summary>
-    public TableEntity ToEntity(Subscriber subscriber)
+    /// <summary>The row of a subscriber and their rules, as stored (the load generator batches these).</summary>
+    public TableEntity ToEntity(Subscriber subscriber, IEnumerable<StoredRule>? rules = null)
     {
         var entity = new TableEntity(ShardOf(subscriber.Id), subscriber.Id)
         {
@@ -257,18 +281,11 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
             ["Email"] = subscriber.Email,
             ["EmailState"] = subscriber.EmailState,
             ["CreatedAt"] = subscriber.CreatedAt,
+            [RulesColumn] = WriteRules(rules ?? []),
         };
         WritePreferences(entity, subscriber.Delivery);
         return entity;
     }
-
-    /// <summary>A rule row, as stored.</summary>
-    public static TableEntity ToEntity(string shard, string subscriberId, StoredRule rule) => new(shard, subscriberId + RuleInfix + rule.Id)
-    {
-        ["Kind"] = rule.Spec.KindName,
-        ["Spec"] = JsonSerializer.Serialize(rule.Spec, RuleJson.Options),
-        ["CreatedAt"] = rule.CreatedAt,
-    };
 
     private static void WritePreferences(TableEntity entity, DeliveryPreferences preferences)
     {

@@ -42,6 +42,19 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
     }
 
     [Fact]
+    public async Task Rules_added_at_the_same_time_are_all_kept()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550147");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            me.Client.PostAsJsonAsync("/api/me/rules", new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 5 + i, window = "24h" })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var percents = (await Json(await me.Client.GetAsync("/api/me/rules"))).EnumerateArray().Select(r => r.GetProperty("rule").GetProperty("percent").GetDouble()).Order();
+        Assert.Equal(Enumerable.Range(5, 8).Select(p => (double)p), percents);
+    }
+
+    [Fact]
     public async Task Patch_merges_preferences_and_null_clears_quiet_hours()
     {
         var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550141");
