@@ -137,15 +137,10 @@ public static class TickLoadRun
     private static async Task ResetAsync(IServiceProvider services)
     {
         var tables = services.GetRequiredService<DeRiskTables>();
-        await tables.AlertStates.DeleteWhereAsync("PartitionKey ge ''", default);
-        var queue = services.GetRequiredService<INotificationQueue>();
-        while ((await queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), default)) is { Count: > 0 } batch)
-        {
-            foreach (var message in batch)
-            {
-                await queue.CompleteAsync(message, default);
-            }
-        }
+        await tables.AlertStates.DeleteAsync();
+        await tables.AlertStates.CreateIfNotExistsAsync();
+        var queue = services.GetRequiredService<StorageNotificationQueue>();
+        await services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(queue.QueueName).ClearMessagesAsync();
     }
 
     /// <summary>Counts the table service requests: GET = reads (queries, point reads), anything else = writes.</summary>

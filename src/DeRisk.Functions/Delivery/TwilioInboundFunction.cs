@@ -1,4 +1,5 @@
 using DeRisk.Access;
+using DeRisk.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -12,17 +13,14 @@ public sealed class TwilioInboundFunction(InboundSmsService inbound)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/inbound")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        var (webhook, problem) = await TwilioWebhook.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        if (webhook is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Twilio posts application/x-www-form-urlencoded.");
+            return problem!;
         }
 
-        var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        return await inbound.HandleAsync(request.QueryString.Value ?? "", fields, request.Headers["X-Twilio-Signature"].FirstOrDefault(), cancellationToken).ConfigureAwait(false) switch
-        {
-            InboundOutcome.Reply reply => TypedResults.Text(reply.TwiML, "application/xml"),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid signature"),
-        };
+        return await inbound.HandleAsync(webhook.QueryString, webhook.Form, webhook.Signature, cancellationToken).ConfigureAwait(false) is InboundOutcome.Reply reply
+            ? TypedResults.Text(reply.TwiML, "application/xml")
+            : TwilioWebhook.Forbidden();
     }
 }

@@ -1,4 +1,5 @@
 using DeRisk.Delivery;
+using DeRisk.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -12,16 +13,14 @@ public sealed class TwilioStatusFunction(DeliveryStatusService statuses)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/status")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        var (webhook, problem) = await TwilioWebhook.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        if (webhook is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Twilio posts application/x-www-form-urlencoded.");
+            return problem!;
         }
 
-        var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        var outcome = await statuses.ApplyAsync(request.QueryString.Value ?? "", fields, request.Headers["X-Twilio-Signature"].FirstOrDefault(), cancellationToken).ConfigureAwait(false);
-        return outcome == StatusCallbackOutcome.Rejected
-            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid signature")
+        return await statuses.ApplyAsync(webhook.QueryString, webhook.Form, webhook.Signature, cancellationToken).ConfigureAwait(false) == StatusCallbackOutcome.Rejected
+            ? TwilioWebhook.Forbidden()
             : TypedResults.NoContent();
     }
 }

@@ -6,33 +6,21 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.LocalHost.Demo;
 
-/// <summary>Runs the SendGrid stand-in beside the local host and prints each email as it would reach the inbox.</summary>
-internal sealed class SendGridSinkHost(IOptions<SendGridSinkOptions> sink, IOptions<SendGridOptions> sendGrid, TimeProvider time) : IHostedService, IAsyncDisposable
+/// <summary>Runs the SendGrid stand-in beside the local host and prints each email (its subject) as it would reach the inbox.</summary>
+internal sealed class SendGridSinkHost(IOptions<SendGridSinkOptions> sink, IOptions<SendGridOptions> sendGrid, TimeProvider time) : SinkHost<SendGridSink>
 {
-    private SendGridSink? _sink;
+    protected override string Name => "SendGrid";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override string Url => sink.Value.Url;
+
+    protected override SendGridSink Create()
     {
-        _sink = new SendGridSink(sendGrid.Value.ApiKey, time);
-        _sink.Accepted += Print;
-        await _sink.StartAsync(sink.Value.Url, cancellationToken);
-        Console.WriteLine($"Local SendGrid sink listening on {_sink.BaseAddress}");
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_sink is not null)
+        var created = new SendGridSink(sendGrid.Value.ApiKey, time);
+        created.Accepted += email =>
         {
-            await _sink.DisposeAsync();
-            _sink = null;
-        }
-    }
-
-    private void Print(SinkEmail email)
-    {
-        var at = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        Console.WriteLine($"\u001b[1;36m[EMAIL {at}Z to {Redact.Email(email.To)}]\u001b[0m {email.Subject}");
+            var at = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            Console.WriteLine($"\u001b[1;36m[EMAIL {at}Z to {Redact.Email(email.To)}]\u001b[0m {email.Subject}");
+        };
+        return created;
     }
 }

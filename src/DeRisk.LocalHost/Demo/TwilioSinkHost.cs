@@ -7,32 +7,20 @@ using Microsoft.Extensions.Options;
 namespace DeRisk.LocalHost.Demo;
 
 /// <summary>Runs the Twilio stand-in beside the local host and prints each SMS as it would reach the phone.</summary>
-internal sealed class TwilioSinkHost(IOptions<TwilioSinkOptions> sink, IOptions<TwilioOptions> twilio, TimeProvider time) : IHostedService, IAsyncDisposable
+internal sealed class TwilioSinkHost(IOptions<TwilioSinkOptions> sink, IOptions<TwilioOptions> twilio, TimeProvider time) : SinkHost<TwilioSink>
 {
-    private TwilioSink? _sink;
+    protected override string Name => "Twilio";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override string Url => sink.Value.Url;
+
+    protected override TwilioSink Create()
     {
-        _sink = new TwilioSink(twilio.Value.AccountSid, twilio.Value.AuthToken, time);
-        _sink.Accepted += Print;
-        await _sink.StartAsync(sink.Value.Url, cancellationToken);
-        Console.WriteLine($"Local Twilio sink listening on {_sink.BaseAddress}");
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_sink is not null)
+        var created = new TwilioSink(twilio.Value.AccountSid, twilio.Value.AuthToken, time);
+        created.Accepted += message =>
         {
-            await _sink.DisposeAsync();
-            _sink = null;
-        }
-    }
-
-    private void Print(SinkMessage message)
-    {
-        var at = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        Console.WriteLine($"\u001b[1;32m[SMS {at}Z to {Redact.Phone(message.To)}]\u001b[0m {message.Body}");
+            var at = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            Console.WriteLine($"\u001b[1;32m[SMS {at}Z to {Redact.Phone(message.To)}]\u001b[0m {message.Body}");
+        };
+        return created;
     }
 }

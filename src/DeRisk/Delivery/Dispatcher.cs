@@ -119,7 +119,7 @@ public sealed class Dispatcher(
         await pacer.WaitTurnAsync(notification.Channel, settings.PerSecond(notification.Channel), cancellationToken).ConfigureAwait(false);
         var result = isSms
             ? await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false)
-            : await email.SendAsync(new EmailMessage(address, EmailSubject(notification.Text), notification.Text, notification.SubscriberId, notification.Id), cancellationToken).ConfigureAwait(false);
+            : await email.SendAsync(ToEmail(address, notification), cancellationToken).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result)
         {
@@ -172,6 +172,17 @@ public sealed class Dispatcher(
             default:
                 throw new InvalidOperationException($"Unhandled send result {result.GetType().Name}.");
         }
+    }
+
+    public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
+
+    /// <summary>The alert as an email: the SMS text without the SMS opt-out line, which means nothing in an inbox, and an email footer.</summary>
+    internal static EmailMessage ToEmail(string address, Notification notification)
+    {
+        var text = notification.Text.EndsWith(Alerts.AlertMessageRenderer.StopFooter, StringComparison.Ordinal)
+            ? notification.Text[..^Alerts.AlertMessageRenderer.StopFooter.Length].TrimEnd()
+            : notification.Text;
+        return new EmailMessage(address, EmailSubject(text), text + "\n\n" + EmailFooter, notification.SubscriberId, notification.Id);
     }
 
     /// <summary>An email's subject: the alert's first line, short enough for a mail client's list.</summary>

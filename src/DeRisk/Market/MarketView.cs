@@ -17,11 +17,13 @@ public sealed class MarketView
     private readonly MarketSnapshot _snapshot;
     private readonly Dictionary<string, HistoryPoint[]> _history;
     private readonly Func<string, TimeSpan> _tolerance;
-    private readonly Dictionary<(string Asset, TimeSpan Window), WindowChange> _changes = [];
-    private readonly Dictionary<string, string> _unusable = new(StringComparer.OrdinalIgnoreCase);
+    // Memoized per view. The single-instance tick evaluates several shards against one view at once, so these are
+    // concurrent dictionaries (lock-free reads; a value computed twice by a race is the same value).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Asset, TimeSpan Window), WindowChange> _changes = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unusable = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly Dictionary<string, DailyPoint[]> _daily;
-    private readonly Dictionary<(string Asset, int Days), WindowChange> _drawdowns = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Asset, int Days), WindowChange> _drawdowns = new();
 
     public MarketView(MarketSnapshot snapshot, IReadOnlyDictionary<string, HistoryPoint[]> history, Func<string, TimeSpan> tolerance,
         IReadOnlyDictionary<string, DailyPoint[]>? daily = null)

@@ -28,7 +28,8 @@ public sealed class EmailDeliveryTests(AzuriteFixture azurite) : LocalHostWithTw
         var email = Assert.Single(Mail.Emails);
         Assert.Equal(("alice@example.com", "alerts@example.com"), (email.To, email.From));
         Assert.Equal("DeRisk: UST $0.61, 39.0% off its $1 peg (your limit 3.0%). Move to a different stablecoin.", email.Subject);
-        Assert.Equal(Text, email.Text);
+        Assert.Equal("DeRisk: UST $0.61, 39.0% off its $1 peg (your limit 3.0%). Move to a different stablecoin.\n\n" + Dispatcher.EmailFooter, email.Text);
+        Assert.DoesNotContain("Reply STOP", email.Text, StringComparison.Ordinal);
         Assert.Equal(notification.Id, email.CustomArgs["notification_id"]);
         var record = Assert.Single(await Host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default));
         Assert.Equal((DeliveryStatus.Sent, email.MessageId, "email"), (record.Status, record.ProviderId, record.Channel));

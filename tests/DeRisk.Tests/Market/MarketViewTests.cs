@@ -103,4 +103,29 @@ public sealed class MarketViewTests
         Assert.Equal(new DateTimeOffset(2023, 3, 12, 0, 0, 0, TimeSpan.Zero), usdc.AsOf);
         Assert.Equal(double.Parse(usdcRow[8], System.Globalization.CultureInfo.InvariantCulture), usdc.Value);
     }
+
+    [Fact]
+    public async Task One_view_evaluated_from_many_threads_at_once_gives_the_same_verdicts_as_one_thread()
+    {
+        // The single-instance tick evaluates several shards against one view at once; its memo must hold up.
+        var at = new DateTimeOffset(2022, 5, 12, 0, 0, 30, TimeSpan.Zero);
+        RuleSpec[] rules =
+        [
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new PriceChangeRule("UST", ChangeDirection.Drop, 10, "7d"),
+            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new DepegRule("UST", 3), new DepegRule("USDC", 1),
+            new SentimentRule(Comparison.AtOrBelow, 20), new PriceLevelRule("BTC", Comparison.Below, 30_000), new PriceChangeRule("ETH", ChangeDirection.Drop, 5, "1h"),
+            .. new[] { "BTC", "UST", "LUNA", "USDC" }.SelectMany(asset => Enumerable.Range(1, 30).Select(days => (RuleSpec)new DrawdownRule(asset, 20, days))),
+            .. new[] { "DOGE", "SOL", "ADA", "DOT", "XRP", "AVAX" }.Select(asset => (RuleSpec)new DepegRule(asset, 1)),
+        ];
+        var expected = rules.Select(r => RuleEvaluator.Evaluate(r, Views.At(at))).ToList();
+
+        for (var round = 0; round < 50; round++)
+        {
+            var shared = Views.At(at);
+            var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+                Enumerable.Range(0, 20).SelectMany(__ => rules.Select(r => RuleEvaluator.Evaluate(r, shared))).ToList())));
+
+            Assert.All(results, verdicts => Assert.Equal(Enumerable.Range(0, 20).SelectMany(_ => expected), verdicts));
+        }
+    }
 }
