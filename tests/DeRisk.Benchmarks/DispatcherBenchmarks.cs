@@ -30,26 +30,16 @@ public class DispatcherBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var storage = Environment.GetEnvironmentVariable("DERISK_BENCH_STORAGE")
-            ?? throw new InvalidOperationException("Set DERISK_BENCH_STORAGE to an Azurite connection string (scripts/bench.sh does).");
         _sink = new TwilioSink("ACbenchmark", "token");
         await _sink.StartAsync("http://127.0.0.1:0");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(BenchSettings.For("b", new Dictionary<string, string?>
         {
-            ["Market:Mode"] = "Live",
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = "b" + Guid.NewGuid().ToString("N")[..10],
             ["Twilio:BaseUrl"] = _sink.BaseAddress.ToString(),
-            ["Twilio:AccountSid"] = "ACbenchmark",
-            ["Twilio:AuthToken"] = "token",
-            ["Twilio:FromNumber"] = "+15005550006",
-            ["SendGrid:ApiKey"] = "SG.benchmark",
-            ["SendGrid:FromEmail"] = "alerts@example.com",
             ["Dispatch:SmsPerSecond"] = "0",
             ["Dispatch:BatchSize"] = "32",
-        });
+        }));
         builder.AddDeRisk();
         _host = builder.Build();
         await _host.StartAsync();

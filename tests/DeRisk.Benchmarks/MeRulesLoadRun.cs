@@ -31,25 +31,11 @@ public static class MeRulesLoadRun
     {
         var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
-        var storage = Environment.GetEnvironmentVariable("DERISK_BENCH_STORAGE")
-            ?? throw new InvalidOperationException("Set DERISK_BENCH_STORAGE to an Azurite connection string (scripts/bench.sh does).");
-
         var catalog = new FunctionCatalog(typeof(MarketPollFunction).Assembly);
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Market:Mode"] = "Live",
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = "l" + Guid.NewGuid().ToString("N")[..10],
-            ["Twilio:AccountSid"] = "ACload",
-            ["Twilio:AuthToken"] = "token",
-            ["Twilio:FromNumber"] = "+15005550006",
-            ["SendGrid:ApiKey"] = "SG.load",
-            ["SendGrid:FromEmail"] = "alerts@example.com",
-            ["LocalHost:RunTimers"] = "false",
-        });
+        builder.Configuration.AddInMemoryCollection(BenchSettings.For("l", new Dictionary<string, string?> { ["LocalHost:RunTimers"] = "false" }));
         builder.AddDeRisk();
         builder.AddDeRiskHttp();
         builder.AddLocalFunctionHost(catalog);

@@ -29,30 +29,22 @@ public static class TickLoadRun
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
-        var storage = Environment.GetEnvironmentVariable("DERISK_BENCH_STORAGE")
-            ?? throw new InvalidOperationException("Set DERISK_BENCH_STORAGE to an Azurite connection string (scripts/bench.sh does).");
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var storage = BenchSettings.Storage;
         var counter = new RequestCounter();
-
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = BenchSettings.For("t", new Dictionary<string, string?>
         {
             ["Market:Mode"] = "Replay",
             ["Replay:Start"] = "2022-05-10T00:00:30Z",
             ["Replay:Speed"] = "1",
             ["Market:Assets"] = "BTC=bitcoin,ETH=ethereum,USDC=usd-coin,USDT=tether,UST=terrausd,LUNA=terra-luna",
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = prefix,
             ["Storage:ShardCount"] = "16",
-            ["ShardQueueName"] = prefix + "-shards",
             ["Tick:ShardConcurrency"] = "4",
-            ["Twilio:AccountSid"] = "ACtick",
-            ["Twilio:AuthToken"] = "token",
-            ["Twilio:FromNumber"] = "+15005550006",
-            ["SendGrid:ApiKey"] = "SG.tick",
-            ["SendGrid:FromEmail"] = "alerts@example.com",
         });
+        settings["ShardQueueName"] = settings["Storage:TablePrefix"] + "-shards";
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(sp =>
         {
             var options = new TableClientOptions();
@@ -113,13 +105,21 @@ public static class TickLoadRun
         using var process = Process.GetCurrentProcess();
         long peak = 0;
         using var sampling = new CancellationTokenSource();
+        using var every20ms = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         var sampler = Task.Run(async () =>
         {
-            while (!sampling.IsCancellationRequested)
+            try
             {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(20, CancellationToken.None);
+                do
+                {
+                    process.Refresh();
+                    peak = Math.Max(peak, process.WorkingSet64);
+                }
+                while (await every20ms.WaitForNextTickAsync(sampling.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // Sampling ends with the tick.
             }
         });
         var allocated = GC.GetTotalAllocatedBytes();
