@@ -80,20 +80,16 @@ public sealed partial class SignUpService(
 
         var now = time.GetUtcNow();
         var subscriberId = known.Count == 1 ? known[0]! : await CreatePendingAsync(addresses, preferences, now, cancellationToken).ConfigureAwait(false);
-        foreach (var (channel, address) in addresses)
+        if (known.Count == 0)
         {
-            if (owners[channel] is null && known.Count == 1)
-            {
-                // An existing subscriber adds an address: it starts pending like any other.
-                await subscribers.SetAddressAsync(subscriberId, channel, address, ChannelState.Pending, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (owners[channel] is null)
+            foreach (var (channel, address) in addresses)
             {
                 await contacts.ClaimAsync(channel, address, subscriberId, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        // For a known subscriber a new address changes nothing yet: it lives only in its code row until the code
+        // comes back (ConfirmAsync), so nobody who merely knows a subscriber's number can change their email.
         var expiresAt = now + settings.CodeLifetime;
         foreach (var (channel, address) in addresses)
         {
@@ -159,7 +155,7 @@ public sealed partial class SignUpService(
         switch (await contacts.CheckCodeAsync(channel, address, code!, now, cancellationToken).ConfigureAwait(false))
         {
             case CodeCheck.Confirmed confirmed:
-                if (!await subscribers.SetChannelStateAsync(confirmed.SubscriberId, channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false))
+                if (!await ActivateAsync(confirmed.SubscriberId, channel, address, now, cancellationToken).ConfigureAwait(false))
                 {
                     return ApiOutcome.Error<TokenView>("code", "No valid code for this address: it expired, was used, or had too many wrong tries. Sign up again for a new one.");
                 }
@@ -172,6 +168,37 @@ public sealed partial class SignUpService(
             default:
                 return ApiOutcome.Error<TokenView>("code", "No valid code for this address: it expired, was used, or had too many wrong tries. Sign up again for a new one.");
         }
+    }
+
+    /// <summary>
+    /// A confirmed code makes the address the subscriber's active channel: claimed for them (false if another
+    /// subscriber holds it, or the subscriber is gone), set on the profile, and the address it replaces forgotten.
+    /// </summary>
+    private async Task<bool> ActivateAsync(string subscriberId, string channel, string address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        if (profile is null || await contacts.ClaimAsync(channel, address, subscriberId, cancellationToken).ConfigureAwait(false) != subscriberId)
+        {
+            return false;
+        }
+
+        var current = profile.ChannelFor(channel).Address;
+        if (string.Equals(current, address, StringComparison.OrdinalIgnoreCase))
+        {
+            return await subscribers.SetChannelStateAsync(subscriberId, channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!await subscribers.SetAddressAsync(subscriberId, channel, address, ChannelState.Active, now, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (current is not null)
+        {
+            await contacts.ForgetAsync(channel, current, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     private async Task<string> CreatePendingAsync(IReadOnlyList<(string Channel, string Address)> addresses, DeliveryPreferences preferences, DateTimeOffset now, CancellationToken cancellationToken)

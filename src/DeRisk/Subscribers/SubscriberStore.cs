@@ -76,7 +76,7 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
             [channel == Delivery.Notification.SmsChannel ? "Phone" : "Email"] = address,
             [prefix + "State"] = state,
             [prefix + "ChangedAt"] = at,
-            [prefix + "ChangeReason"] = "address added",
+            [prefix + "ChangeReason"] = state == ChannelState.Active ? "address confirmed" : "address added",
         };
         return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
     }

@@ -119,6 +119,28 @@ public sealed class SignUpTests(AzuriteFixture azurite) : LocalHostWithTwilioSin
     }
 
     [Fact]
+    public async Task Someone_who_knows_a_number_cannot_change_its_email_and_a_confirmed_new_email_replaces_the_old()
+    {
+        var owner = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550190", "ivan@example.com");
+
+        // A stranger with the owner's number and their own email: the owner's profile does not change.
+        Assert.Equal(HttpStatusCode.Accepted, (await Client("192.0.2.50").PostAsJsonAsync("/api/subscribers", new { phone = "+14155550190", email = "mallory@example.com" })).StatusCode);
+        var me = await Json(await owner.Client.GetAsync("/api/me"));
+        Assert.Equal(("ivan@example.com", "active"), (me.GetProperty("email").GetString(), me.GetProperty("emailState").GetString()));
+
+        // The owner confirms a new email of their own: it replaces the old one, which is forgotten.
+        await Client().PostAsJsonAsync("/api/subscribers", new { phone = "+14155550190", email = "ivan@example.org" });
+        var code = System.Text.RegularExpressions.Regex.Match(Mail.Emails.Last(e => e.To == "ivan@example.org").Text, @"\d{6}").Value;
+        var confirm = await Client().PostAsJsonAsync("/api/subscribers/confirm", new { email = "ivan@example.org", code });
+        Assert.Equal(owner.Id, (await Json(confirm)).GetProperty("subscriberId").GetString());
+        me = await Json(await owner.Client.GetAsync("/api/me"));
+        Assert.Equal(("ivan@example.org", "active"), (me.GetProperty("email").GetString(), me.GetProperty("emailState").GetString()));
+        var contacts = Host.Services.GetRequiredService<Access.ContactStore>();
+        Assert.Null(await contacts.OwnerAsync(Notification.EmailChannel, "ivan@example.com", default));
+        Assert.Null(await contacts.OwnerAsync(Notification.EmailChannel, "mallory@example.com", default));
+    }
+
+    [Fact]
     public async Task A_number_gets_at_most_three_codes_a_day_and_a_client_at_most_ten_sign_ups_an_hour()
     {
         for (var i = 0; i < 3; i++)
