@@ -14,6 +14,7 @@ public sealed class LocalHostOptions
     public string? FunctionKey { get; set; }
 
     /// <summary>Queue messages received and handled at once per queue trigger (the host's queues.batchSize).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 32)]
     public int QueueBatchSize { get; set; } = 16;
 }
 
@@ -24,7 +25,7 @@ public static class LocalHostExtensions
     {
         builder.Services.AddSingleton(catalog);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
+        builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<TimerHost>();
         builder.Services.AddSingleton<QueueHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueHost>());

@@ -130,12 +130,12 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
         await other.Client.PostAsJsonAsync("/api/me/rules", UstDepeg);
         await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
         await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
-        Assert.Contains(me.Id, await TableSnapshot.DumpAsync(Host.Services), StringComparison.Ordinal);
+        Assert.Contains(me.Id, await TableSnapshot.TakeAsync(Host.Services), StringComparison.Ordinal);
 
         var deleted = await me.Client.DeleteAsync("/api/me");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var everything = await TableSnapshot.DumpAsync(Host.Services);
+        var everything = await TableSnapshot.TakeAsync(Host.Services);
         Assert.DoesNotContain(me.Id, everything, StringComparison.Ordinal);
         Assert.DoesNotContain("+14155550145", everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Access.ContactStore.Key(Notification.SmsChannel, "+14155550145"), everything, StringComparison.Ordinal);

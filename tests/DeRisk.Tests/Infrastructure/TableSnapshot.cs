@@ -7,7 +7,10 @@ namespace DeRisk.Tests.Infrastructure;
 
 public static class TableSnapshot
 {
-    /// <summary>Every row of every DeRisk table of the host, with every property and its ETag, in a stable order.</summary>
+    /// <summary>
+    /// Every row of every DeRisk table of the host, with every property and its ETag, in a stable order: compared
+    /// before and after to prove nothing changed, and searched to prove a value appears nowhere.
+    /// </summary>
     public static async Task<string> TakeAsync(IServiceProvider services)
     {
         var text = new StringBuilder();
@@ -25,7 +28,4 @@ public static class TableSnapshot
 
         return text.ToString();
     }
-
-    /// <summary>Every row of every table, as text, for "does this value appear anywhere" checks.</summary>
-    public static Task<string> DumpAsync(IServiceProvider services) => TakeAsync(services);
 }
