@@ -1,17 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using DeRisk.Market;
 
 namespace DeRisk.Delivery;
 
-public sealed class TwilioOptions : UpstreamOptions, IValidatableObject
+public sealed class TwilioOptions() : SenderOptions(Section, "https://api.twilio.com")
 {
     public const string Section = "Twilio";
-
-    public TwilioOptions()
-    {
-        BaseUrl = "https://api.twilio.com";
-        RetryAttempts = 0;
-    }
 
     [Required]
     public string AccountSid { get; set; } = "";
@@ -33,16 +26,11 @@ public sealed class TwilioOptions : UpstreamOptions, IValidatableObject
     [Url]
     public string? InboundUrl { get; set; }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    protected override IEnumerable<ValidationResult> ValidateSender()
     {
         if (string.IsNullOrWhiteSpace(FromNumber) == string.IsNullOrWhiteSpace(MessagingServiceSid))
         {
             yield return new ValidationResult("Set exactly one of Twilio:FromNumber and Twilio:MessagingServiceSid.", [nameof(FromNumber), nameof(MessagingServiceSid)]);
-        }
-
-        if (RetryAttempts != 0)
-        {
-            yield return new ValidationResult("Twilio:RetryAttempts must be 0: a POST that timed out may have been accepted, so retries go through the queue's delivery count and the delivery record.", [nameof(RetryAttempts)]);
         }
     }
 }

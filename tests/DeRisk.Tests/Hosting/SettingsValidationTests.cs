@@ -31,6 +31,7 @@ public sealed class SettingsValidationTests
     [InlineData("SendGrid:ApiKey", null, "ApiKey")]
     [InlineData("SendGrid:FromEmail", "not-an-address", "FromEmail")]
     [InlineData("SendGrid:BaseUrl", "api.sendgrid.com", "BaseUrl")]
+    [InlineData("SendGrid:RetryAttempts", "1", "SendGrid:RetryAttempts must be 0")]
     [InlineData("Access:CodeLifetime", "02:00:00", "CodeLifetime")]
     [InlineData("Access:MaxCodeAttempts", "0", "MaxCodeAttempts")]
     public async Task A_bad_setting_stops_the_app_at_start_with_its_name(string key, string? value, string expected)
