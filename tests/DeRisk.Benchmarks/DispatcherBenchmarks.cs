@@ -12,9 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace DeRisk.Benchmarks;
 
 /// <summary>
-/// Dispatcher overhead per message with pacing off: 500 notifications drained from the Storage queue on Azurite and
-/// sent through the Twilio SDK to the local Twilio stand-in on 127.0.0.1, each with its delivery record claimed and
-/// written. Needs Azurite: run through scripts/bench.sh (DERISK_BENCH_STORAGE). Messages/s = 500 / Mean.
+/// Dispatcher overhead per message with pacing off: 500 notifications for 500 subscribers (one each, as a tick queues
+/// them) drained from the Storage queue on Azurite and sent through the Twilio SDK to the local Twilio stand-in on
+/// 127.0.0.1, each with its subscriber read and its delivery record claimed and written. Beside it the floor: the same
+/// messages received, sent and deleted with nothing else (<see cref="FloorDrain"/>). Needs Azurite: run through
+/// scripts/bench.sh (DERISK_BENCH_STORAGE). Messages/s = 1 s / Mean.
 /// </summary>
 [MemoryDiagnoser]
 public class DispatcherBenchmarks
@@ -23,8 +25,9 @@ public class DispatcherBenchmarks
     private IHost _host = null!;
     private TwilioSink _sink = null!;
     private Dispatcher _dispatcher = null!;
+    private Func<CancellationToken, Task<DispatchResult>> _floor = null!;
     private INotificationQueue _queue = null!;
-    private string _subscriberId = null!;
+    private string[] _subscriberIds = null!;
     private int _round;
 
     [GlobalSetup]
@@ -44,38 +47,44 @@ public class DispatcherBenchmarks
         _host = builder.Build();
         await _host.StartAsync();
         _dispatcher = _host.Services.GetRequiredService<Dispatcher>();
+        _floor = FloorDrain.For(_host.Services);
         _queue = _host.Services.GetRequiredService<INotificationQueue>();
-        _subscriberId = RowKeys.NewId(TimeProvider.System);
-        await _host.Services.GetRequiredService<SubscriberStore>().TryCreateAsync(Subscriber.WithSms(_subscriberId, "+14155550100", TimeProvider.System.GetUtcNow()), default);
+        var subscribers = _host.Services.GetRequiredService<SubscriberStore>();
+        _subscriberIds = Enumerable.Range(0, Messages).Select(_ => RowKeys.NewId(TimeProvider.System)).ToArray();
+        await Parallel.ForEachAsync(_subscriberIds, async (id, token) =>
+            await subscribers.TryCreateAsync(Subscriber.WithSms(id, "+14155550100", TimeProvider.System.GetUtcNow()), token));
     }
 
     [IterationSetup]
     public void Enqueue()
     {
         _round++;
-        for (var i = 0; i < Messages; i++)
+        var rule = _round.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        Parallel.ForEachAsync(_subscriberIds, async (id, token) =>
         {
-            var rule = (_round * 10_000 + i).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
-            var notification = new Notification(Notification.IdFor(_subscriberId, rule, 1), _subscriberId, rule, 1, Notification.SmsChannel, "DeRisk benchmark. Reply STOP to end.", TimeProvider.System.GetUtcNow());
-            _queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default).GetAwaiter().GetResult();
-        }
+            var notification = new Notification(Notification.IdFor(id, rule, 1), id, rule, 1, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", TimeProvider.System.GetUtcNow());
+            await _queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), token);
+        }).GetAwaiter().GetResult();
     }
 
     [Benchmark(OperationsPerInvoke = Messages)]
-    public async Task<int> DrainFiveHundred()
+    public Task<int> Dispatcher() => DrainAllAsync(_dispatcher.DrainAsync);
+
+    [Benchmark(OperationsPerInvoke = Messages, Baseline = true)]
+    public Task<int> Floor() => DrainAllAsync(_floor);
+
+    private static async Task<int> DrainAllAsync(Func<CancellationToken, Task<DispatchResult>> drain)
     {
         var sent = 0;
-        while (sent < Messages)
+        while (true)
         {
-            var result = await _dispatcher.DrainAsync(default);
+            var result = await drain(default);
             sent += result.Sent;
             if (result.Received == 0)
             {
-                break;
+                return sent;
             }
         }
-
-        return sent;
     }
 
     [GlobalCleanup]

@@ -15,4 +15,11 @@ if (args is ["tick", ..])
     return;
 }
 
+// The dispatcher draining N notifications with D dispatchers at once: ... -- dispatch [N] [D]
+if (args is ["dispatch", ..])
+{
+    await DeRisk.Benchmarks.DispatchLoadRun.RunAsync(args.Skip(1).ToArray());
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(DeRisk.Benchmarks.EvaluatorBenchmarks).Assembly).Run(args);

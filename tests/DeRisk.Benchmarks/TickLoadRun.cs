@@ -45,12 +45,7 @@ public static class TickLoadRun
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = new TableClientOptions();
-            options.AddPolicy(counter, HttpPipelinePosition.PerCall);
-            return new TableServiceClient(storage, options);
-        });
+        builder.Services.AddSingleton(_ => new TableServiceClient(storage, counter.Options()));
         builder.AddDeRisk();
         using var host = builder.Build();
         await host.StartAsync();
@@ -141,34 +136,5 @@ public static class TickLoadRun
         await tables.AlertStates.CreateIfNotExistsAsync();
         var queue = services.GetRequiredService<StorageNotificationQueue>();
         await services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(queue.QueueName).ClearMessagesAsync();
-    }
-
-    /// <summary>Counts the table service requests: GET = reads (queries, point reads), anything else = writes.</summary>
-    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _reads;
-        private int _writes;
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public int Writes => Volatile.Read(ref _writes);
-
-        public void Reset()
-        {
-            Interlocked.Exchange(ref _reads, 0);
-            Interlocked.Exchange(ref _writes, 0);
-        }
-
-        public override void OnSendingRequest(HttpMessage message)
-        {
-            if (message.Request.Method == RequestMethod.Get)
-            {
-                Interlocked.Increment(ref _reads);
-            }
-            else
-            {
-                Interlocked.Increment(ref _writes);
-            }
-        }
     }
 }

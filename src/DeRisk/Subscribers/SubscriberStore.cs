@@ -199,7 +199,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     /// <summary>The subscriber's profile alone: one point read.</summary>
     public async Task<Subscriber?> GetProfileAsync(string subscriberId, CancellationToken cancellationToken)
     {
-        var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(ShardOf(subscriberId), subscriberId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The profile columns only: the rules (up to 30,000 characters) stay on the server.
+        var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(ShardOf(subscriberId), subscriberId, ProfileColumns, cancellationToken).ConfigureAwait(false);
         return row.HasValue ? ToSubscriber(row.Value!) : null;
     }
 
@@ -294,6 +295,8 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         entity["QuietEnd"] = preferences.QuietEnd?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "";
         entity["DailyCap"] = preferences.DailyCap;
     }
+
+    private static readonly string[] ProfileColumns = ["RowKey", "Phone", "SmsState", "Email", "EmailState", "CreatedAt", "TimeZone", "QuietStart", "QuietEnd", "DailyCap"];
 
     private static Subscriber ToSubscriber(TableEntity row) =>
         new(row.RowKey,
