@@ -49,6 +49,9 @@ param marketPollSchedule string = '0 */5 * * * *'
 @description('Six-field NCRONTAB schedule of the notification dispatcher.')
 param dispatchSchedule string = '*/10 * * * * *'
 
+@description('Daily clean-up of expired rate-limit counters, expired codes and unconfirmed sign-ups (NCRONTAB, UTC).')
+param housekeepingSchedule string = '0 15 3 * * *'
+
 @description('Most instances the Flex Consumption plan may scale to.')
 @minValue(1)
 @maxValue(1000)
@@ -217,6 +220,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
         { name: 'MarketPollSchedule', value: marketPollSchedule }
         { name: 'DispatchSchedule', value: dispatchSchedule }
+        { name: 'HousekeepingSchedule', value: housekeepingSchedule }
         { name: 'ShardQueueName', value: 'derisk-shards' }
         { name: 'Tick__Mode', value: tickMode }
         { name: 'Storage__AccountName', value: storage.name }

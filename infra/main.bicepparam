@@ -13,4 +13,5 @@ param marketMode = 'Live'
 param tickMode = 'SingleInstance'
 param marketPollSchedule = '0 */5 * * * *'
 param dispatchSchedule = '*/10 * * * * *'
+param housekeepingSchedule = '0 15 3 * * *'
 param maximumInstanceCount = 40

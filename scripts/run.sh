@@ -33,6 +33,7 @@ export Replay__Start="${Replay__Start:-2022-05-07T00:00:00Z}"
 export Replay__Speed="${Replay__Speed:-43200}"                  # one replayed day per two seconds
 export MarketPollSchedule="${MarketPollSchedule:-30 0 0 * * *}"  # daily, just after the daily close (replayed time)
 export DispatchSchedule="${DispatchSchedule:-0 0 * * * *}"       # every replayed hour (83 ms of wall time)
+export HousekeepingSchedule="${HousekeepingSchedule:-0 15 3 * * *}" # daily (replayed time)
 export Market__Assets="${Market__Assets:-BTC=bitcoin,UST=terrausd,LUNA=terra-luna,USDC=usd-coin}" # what the shipped history holds
 export Market__PriceStalenessLimit="${Market__PriceStalenessLimit:-02:00:00}" # 2 replayed hours = 170 ms of wall time
 export Dispatch__LockDuration="${Dispatch__LockDuration:-00:00:30}"

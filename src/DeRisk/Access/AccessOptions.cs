@@ -27,6 +27,13 @@ public sealed class AccessOptions
     [Range(1, 10_000)]
     public int ConfirmsPerClientPerHour { get; set; } = 30;
 
+    /// <summary>
+    /// How long a sign-up may stay unconfirmed before housekeeping deletes it with everything it holds (the phone
+    /// number or email address given, and the preferences): nothing is kept about people who never confirmed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan AbandonedSignUpAfter { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Rules one subscriber may hold.</summary>
     [Range(1, 100)]
     public int MaxRulesPerSubscriber { get; set; } = 20;

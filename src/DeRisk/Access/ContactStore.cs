@@ -117,15 +117,47 @@ public sealed class ContactStore(DeRiskTables tables)
         await tables.Contacts.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteQuietlyAsync(string key, ETag etag, CancellationToken cancellationToken)
+    /// <summary>Whether a code for the address is still live (issued and not yet expired, used or out of tries).</summary>
+    public async Task<bool> HasLiveCodeAsync(string channel, string address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(Key(channel, address), CodeRow, ["ExpiresAt", "TriesLeft"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now && (row.Value.GetInt32("TriesLeft") ?? 0) > 0;
+    }
+
+    /// <summary>
+    /// Deletes the code rows that expired before <paramref name="now"/>, each only if unchanged since it was read (a code
+    /// issued again meanwhile stays). This is also what removes a pending address of a subscriber who deleted their
+    /// data: it lives only in its code row. Returns how many rows it deleted.
+    /// </summary>
+    public async Task<int> DeleteExpiredCodesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = new List<(string Key, ETag ETag)>();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {CodeRow} and ExpiresAt lt {now}");
+        await foreach (var row in tables.Contacts.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            expired.Add((row.PartitionKey, row.ETag));
+        }
+
+        var deleted = 0;
+        foreach (var (key, etag) in expired)
+        {
+            deleted += await DeleteQuietlyAsync(key, etag, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    private async Task<bool> DeleteQuietlyAsync(string key, ETag etag, CancellationToken cancellationToken)
     {
         try
         {
             await tables.Contacts.DeleteEntityAsync(key, CodeRow, etag, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || ex.Status == StorageStatus.NotFound)
         {
             // Someone else settled it.
+            return false;
         }
     }
 }

@@ -185,6 +185,7 @@ public static class DeRiskServiceCollectionExtensions
         builder.Services.TryAddSingleton<SubscriberStore>();
         builder.Services.TryAddSingleton<DeRisk.Scale.SyntheticSubscribers>();
         builder.Services.TryAddSingleton<MeService>();
+        builder.Services.TryAddSingleton<SubscriberErasure>();
         builder.Services.AddValidatedOptions<AccessOptions>(AccessOptions.Section);
         builder.Services.TryAddSingleton<ContactStore>();
         builder.Services.TryAddSingleton<TokenStore>();
@@ -192,6 +193,7 @@ public static class DeRiskServiceCollectionExtensions
         builder.Services.TryAddSingleton<SignUpService>();
         builder.Services.TryAddSingleton<InboundSmsService>();
         builder.Services.TryAddSingleton<OpsService>();
+        builder.Services.TryAddSingleton<HousekeepingService>();
 
         // API responses use the rules' JSON shape: enums as camelCase strings ("direction": "drop").
         builder.Services.ConfigureHttpJsonOptions(json =>

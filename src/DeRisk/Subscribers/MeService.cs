@@ -54,8 +54,7 @@ public sealed partial class MeService(
     SubscriberStore store,
     AlertStateStore states,
     DeliveryStore deliveries,
-    TokenStore tokens,
-    ContactStore contacts,
+    SubscriberErasure erasure,
     MarketStore market,
     MarketViewLoader views,
     IOptions<MarketOptions> marketOptions,
@@ -120,22 +119,7 @@ public sealed partial class MeService(
             return Gone<MeView>();
         }
 
-        // Tokens last, so a failure part-way leaves a subscriber who can still ask again.
-        await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, null, cancellationToken).ConfigureAwait(false);
-        await deliveries.DeleteAllAsync(subscriberId, cancellationToken).ConfigureAwait(false);
-        if (found.Phone is not null)
-        {
-            await contacts.ForgetAsync(Notification.SmsChannel, found.Phone, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (found.Email is not null)
-        {
-            await contacts.ForgetAsync(Notification.EmailChannel, found.Email, cancellationToken).ConfigureAwait(false);
-        }
-
-        await store.DeleteAsync(subscriberId, cancellationToken).ConfigureAwait(false);
-        await tokens.DeleteAllAsync(subscriberId, cancellationToken).ConfigureAwait(false);
-        LogDeleted(logger, subscriberId);
+        await erasure.EraseAsync(found, "asked by the subscriber", cancellationToken).ConfigureAwait(false);
         return new ApiOutcome<MeView>.Deleted();
     }
 
@@ -307,7 +291,4 @@ public sealed partial class MeService(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Rule {RuleId} added for subscriber {SubscriberId}")]
     private static partial void LogRuleAdded(ILogger logger, string subscriberId, string ruleId);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} deleted with all their data")]
-    private static partial void LogDeleted(ILogger logger, string subscriberId);
 }

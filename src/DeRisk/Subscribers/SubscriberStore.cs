@@ -196,6 +196,26 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return (page, next);
     }
 
+    /// <summary>
+    /// Subscribers created before <paramref name="createdBefore"/> who never confirmed an address (every channel pending
+    /// or absent): sign-ups abandoned before the code came back. One filtered partition scan per shard.
+    /// </summary>
+    public async IAsyncEnumerable<Subscriber> ListUnconfirmedAsync(DateTimeOffset createdBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var shard in Shards)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard} and Type eq {ProfileType} and CreatedAt lt {createdBefore}");
+            await foreach (var row in tables.Subscribers.QueryAsync<TableEntity>(filter, select: ProfileColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                var subscriber = ToSubscriber(row);
+                if (subscriber.SmsState is ChannelState.Pending or ChannelState.None && subscriber.EmailState is ChannelState.Pending or ChannelState.None)
+                {
+                    yield return subscriber;
+                }
+            }
+        }
+    }
+
     /// <summary>The subscriber's profile alone: one point read.</summary>
     public async Task<Subscriber?> GetProfileAsync(string subscriberId, CancellationToken cancellationToken)
     {

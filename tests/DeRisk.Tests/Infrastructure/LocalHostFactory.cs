@@ -34,6 +34,7 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["LocalHost:RunTimers"] = "false",
             ["MarketPollSchedule"] = "0 */5 * * * *",
             ["DispatchSchedule"] = "*/10 * * * * *",
+            ["HousekeepingSchedule"] = "0 15 3 * * *",
             ["Twilio:BaseUrl"] = twilioBaseUrl.ToString(),
             ["Twilio:AccountSid"] = AccountSid,
             ["Twilio:AuthToken"] = AuthToken,

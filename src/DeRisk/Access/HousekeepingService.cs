@@ -1,0 +1,62 @@
+using Azure.Data.Tables;
+using DeRisk.Delivery;
+using DeRisk.Storage;
+using DeRisk.Subscribers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Access;
+
+public sealed record HousekeepingResult(int ExpiredLimits, int ExpiredCodes, int AbandonedSignUps);
+
+/// <summary>
+/// The daily clean-up of what only ever grows otherwise: anti-abuse counters whose window has ended, confirmation
+/// codes that expired unused (including the pending address of a subscriber who has since deleted their data), and
+/// sign-ups never confirmed within <see cref="AccessOptions.AbandonedSignUpAfter"/>, deleted with all they hold.
+/// Everything it deletes is already dead; a sign-up with a live code is left alone.
+/// </summary>
+public sealed partial class HousekeepingService(
+    DeRiskTables tables,
+    ContactStore contacts,
+    SubscriberStore subscribers,
+    SubscriberErasure erasure,
+    IOptions<AccessOptions> options,
+    TimeProvider time,
+    ILogger<HousekeepingService> logger)
+{
+    public async Task<HousekeepingResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+
+        // A counter row belongs to one fixed window; once the window has ended nothing reads or writes it again.
+        var limits = await tables.Limits.DeleteWhereAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), cancellationToken).ConfigureAwait(false);
+        var codes = await contacts.DeleteExpiredCodesAsync(now, cancellationToken).ConfigureAwait(false);
+
+        var abandoned = 0;
+        await foreach (var subscriber in subscribers.ListUnconfirmedAsync(now - options.Value.AbandonedSignUpAfter, cancellationToken).ConfigureAwait(false))
+        {
+            // Someone signing up again with the same address right now gets a fresh code for this very subscriber.
+            if (await HasLiveCodeAsync(subscriber, now, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await erasure.EraseAsync(subscriber, "sign-up never confirmed", cancellationToken).ConfigureAwait(false);
+            abandoned++;
+        }
+
+        if (limits + codes + abandoned > 0)
+        {
+            LogDone(logger, limits, codes, abandoned);
+        }
+
+        return new HousekeepingResult(limits, codes, abandoned);
+    }
+
+    private async Task<bool> HasLiveCodeAsync(Subscriber subscriber, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (subscriber.Phone is { } phone && await contacts.HasLiveCodeAsync(Notification.SmsChannel, phone, now, cancellationToken).ConfigureAwait(false))
+        || (subscriber.Email is { } email && await contacts.HasLiveCodeAsync(Notification.EmailChannel, email, now, cancellationToken).ConfigureAwait(false));
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Housekeeping: {Limits} expired rate-limit counters, {Codes} expired confirmation codes and {SignUps} unconfirmed sign-ups deleted")]
+    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps);
+}
