@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using DeRisk.Delivery;
+using DeRisk.Market;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
 using Microsoft.Extensions.Logging;
@@ -7,20 +8,26 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Access;
 
-public sealed record HousekeepingResult(int ExpiredLimits, int ExpiredCodes, int AbandonedSignUps);
+public sealed record HousekeepingResult(int ExpiredLimits, int ExpiredCodes, int AbandonedSignUps, int OldMarketRows, int OldDeliveries);
 
 /// <summary>
 /// The daily clean-up of what only ever grows otherwise: anti-abuse counters whose window has ended, confirmation
-/// codes that expired unused (including the pending address of a subscriber who has since deleted their data), and
-/// sign-ups never confirmed within <see cref="AccessOptions.AbandonedSignUpAfter"/>, deleted with all they hold.
-/// Everything it deletes is already dead; a sign-up with a live code is left alone.
+/// codes that expired unused (including the pending address of a subscriber who has since deleted their data),
+/// sign-ups never confirmed within <see cref="AccessOptions.AbandonedSignUpAfter"/> (deleted with all they hold),
+/// polled market points and snapshots past <see cref="MarketOptions.HistoryRetention"/>, and delivery records past
+/// <see cref="DispatchOptions.RecordRetention"/>. Everything it deletes is already dead; a sign-up with a live code is
+/// left alone.
 /// </summary>
 public sealed partial class HousekeepingService(
     DeRiskTables tables,
     ContactStore contacts,
     SubscriberStore subscribers,
     SubscriberErasure erasure,
+    MarketStore market,
+    DeliveryStore deliveries,
     IOptions<AccessOptions> options,
+    IOptions<MarketOptions> marketOptions,
+    IOptions<DispatchOptions> dispatchOptions,
     TimeProvider time,
     ILogger<HousekeepingService> logger)
 {
@@ -45,18 +52,20 @@ public sealed partial class HousekeepingService(
             abandoned++;
         }
 
-        if (limits + codes + abandoned > 0)
+        var marketRows = await market.DeleteOlderThanAsync(marketOptions.Value.AllSymbols, now - marketOptions.Value.HistoryRetention, cancellationToken).ConfigureAwait(false);
+        var oldDeliveries = await deliveries.DeleteOlderThanAsync(now - dispatchOptions.Value.RecordRetention, cancellationToken).ConfigureAwait(false);
+        if (limits + codes + abandoned + marketRows + oldDeliveries > 0)
         {
-            LogDone(logger, limits, codes, abandoned);
+            LogDone(logger, limits, codes, abandoned, marketRows, oldDeliveries);
         }
 
-        return new HousekeepingResult(limits, codes, abandoned);
+        return new HousekeepingResult(limits, codes, abandoned, marketRows, oldDeliveries);
     }
 
     private async Task<bool> HasLiveCodeAsync(Subscriber subscriber, DateTimeOffset now, CancellationToken cancellationToken) =>
         (subscriber.Phone is { } phone && await contacts.HasLiveCodeAsync(Notification.SmsChannel, phone, now, cancellationToken).ConfigureAwait(false))
         || (subscriber.Email is { } email && await contacts.HasLiveCodeAsync(Notification.EmailChannel, email, now, cancellationToken).ConfigureAwait(false));
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Housekeeping: {Limits} expired rate-limit counters, {Codes} expired confirmation codes and {SignUps} unconfirmed sign-ups deleted")]
-    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps);
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Housekeeping deleted {Limits} expired rate-limit counters, {Codes} expired confirmation codes, {SignUps} unconfirmed sign-ups, {MarketRows} old market points and snapshots, {Deliveries} old delivery records")]
+    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps, int marketRows, int deliveries);
 }

@@ -155,6 +155,10 @@ public sealed class DeliveryStore(DeRiskTables tables)
         await tables.Deliveries.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the records last updated before <paramref name="cutoff"/> (a filtered scan of the table). Returns how many went.</summary>
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        tables.Deliveries.DeleteWhereAsync(TableClient.CreateQueryFilter($"UpdatedAt lt {cutoff}"), cancellationToken);
+
     /// <summary>Removes every delivery record of the subscriber (their partition).</summary>
     public Task<int> DeleteAllAsync(string subscriberId, CancellationToken cancellationToken) =>
         tables.Deliveries.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId}"), cancellationToken);

@@ -44,6 +44,14 @@ public sealed class DispatchOptions
         return wanted > MaxRetryDelay ? MaxRetryDelay : wanted;
     }
 
+    /// <summary>
+    /// How long delivery records are kept (housekeeping deletes older ones; GET /api/me/alerts lists what is kept).
+    /// At least 8 days: longer than any message can wait in the queue (deferrals stop at 7 days), so a record is never
+    /// gone while its message could still come back.
+    /// </summary>
+    [Range(typeof(TimeSpan), "8.00:00:00", "3650.00:00:00")]
+    public TimeSpan RecordRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>After this many deliveries with transient failures, a message is dead-lettered with its last error.</summary>
     [Range(1, 100)]
     public int MaxDeliveryCount { get; set; } = 5;

@@ -33,6 +33,13 @@ public sealed class MarketOptions : IValidatableObject
     [Range(typeof(TimeSpan), "1.00:00:00", "400.00:00:00")]
     public TimeSpan HistoryWindow { get; set; } = TimeSpan.FromDays(8);
 
+    /// <summary>
+    /// How long polled points and snapshots are kept (housekeeping deletes older ones); longer than the history window
+    /// plus the staleness limits, so nothing a tick reads is ever gone. Daily highs and closes are kept for good.
+    /// </summary>
+    [Range(typeof(TimeSpan), "2.00:00:00", "3650.00:00:00")]
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(31);
+
     /// <summary>Days of daily highs and closes loaded per tick, for drawdown rules (their N-day window at most this).</summary>
     [Range(Rules.DrawdownRule.MaxDays, 366)]
     public int DailyHistoryDays { get; set; } = 31;
@@ -55,6 +62,14 @@ public sealed class MarketOptions : IValidatableObject
         if (error is not null)
         {
             yield return new ValidationResult(error, [nameof(Assets)]);
+        }
+
+        var needed = HistoryWindow + (IndexStalenessLimit > PriceStalenessLimit ? IndexStalenessLimit : PriceStalenessLimit);
+        if (HistoryRetention <= needed)
+        {
+            yield return new ValidationResult(
+                $"Market:HistoryRetention ({HistoryRetention}) must be longer than Market:HistoryWindow plus the longest staleness limit ({needed}): ticks read that far back.",
+                [nameof(HistoryRetention)]);
         }
     }
 

@@ -110,6 +110,23 @@ public sealed class MarketStore(DeRiskTables tables)
     private const string TickPartition = "tick";
     private const string TickRow = "last";
 
+    /// <summary>
+    /// Deletes the polled points of <paramref name="assets"/> and the snapshots older than <paramref name="cutoff"/>: a
+    /// range of each newest-first partition, in batch transactions. Daily rows stay. Returns how many rows went.
+    /// </summary>
+    public async Task<int> DeleteOlderThanAsync(IEnumerable<string> assets, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var olderThan = RowKeys.NewestFirst(cutoff);
+        var deleted = 0;
+        foreach (var asset in assets)
+        {
+            deleted += await tables.MarketHistory.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey gt {olderThan}"), cancellationToken).ConfigureAwait(false);
+        }
+
+        deleted += await tables.MarketSnapshots.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition} and RowKey gt {olderThan}"), cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     /// <summary>The snapshot taken at exactly this time (one point read), or null.</summary>
     public async Task<MarketSnapshot?> SnapshotAtAsync(DateTimeOffset takenAt, CancellationToken cancellationToken)
     {

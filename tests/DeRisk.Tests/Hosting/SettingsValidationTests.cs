@@ -34,6 +34,9 @@ public sealed class SettingsValidationTests
     [InlineData("SendGrid:RetryAttempts", "1", "SendGrid:RetryAttempts must be 0")]
     [InlineData("Access:CodeLifetime", "02:00:00", "CodeLifetime")]
     [InlineData("Access:MaxCodeAttempts", "0", "MaxCodeAttempts")]
+    [InlineData("Access:AbandonedSignUpAfter", "00:10:00", "AbandonedSignUpAfter")]
+    [InlineData("Market:HistoryRetention", "8.00:00:00", "Market:HistoryRetention (8.00:00:00) must be longer than")]
+    [InlineData("Dispatch:RecordRetention", "1.00:00:00", "RecordRetention")]
     public async Task A_bad_setting_stops_the_app_at_start_with_its_name(string key, string? value, string expected)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
@@ -45,5 +48,29 @@ public sealed class SettingsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every setting of every options class appears in local.settings.sample.json, as Section__Name or, for those a
+    /// trigger attribute reads as %Name%, as the top-level Name. Twilio's and SendGrid's retry delays are left out:
+    /// their RetryAttempts must be 0, so the delays never apply.
+    /// </summary>
+    [Fact]
+    public void Every_setting_is_documented_in_the_sample_settings()
+    {
+        var sample = File.ReadAllText(Path.Combine(Infrastructure.History.RepoRoot(), "local.settings.sample.json"));
+        var assemblies = new[] { typeof(DeRiskServiceCollectionExtensions).Assembly, typeof(DeRisk.LocalHost.Demo.DemoOptions).Assembly };
+        var missing = (
+            from type in assemblies.SelectMany(a => a.GetExportedTypes())
+            let section = type.GetField("Section", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            where section is { IsLiteral: true } && section.FieldType == typeof(string)
+            from property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            where property.SetMethod is { IsPublic: true }
+            where !(typeof(DeRisk.Delivery.SenderOptions).IsAssignableFrom(type) && property.Name is "RetryDelay" or "MaxRetryDelay")
+            let key = ((string)section.GetRawConstantValue()!).Replace(":", "__", StringComparison.Ordinal) + "__" + property.Name
+            where !sample.Contains('"' + key + '"', StringComparison.Ordinal) && !sample.Contains('"' + property.Name + "\": ", StringComparison.Ordinal)
+            select key).ToList();
+
+        Assert.True(missing.Count == 0, "Not in local.settings.sample.json: " + string.Join(", ", missing));
     }
 }

@@ -117,4 +117,50 @@ public sealed class HousekeepingTests(AzuriteFixture azurite) : LocalHostWithTwi
         var snapshot = await TableSnapshot.TakeAsync(Host.Services);
         Assert.DoesNotContain(abandonedId, snapshot, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Market_points_and_snapshots_past_their_retention_go_and_daily_rows_and_recent_ones_stay()
+    {
+        var tick = Host.Services.GetRequiredService<DeRisk.Alerts.MarketTick>();
+        var market = Host.Services.GetRequiredService<DeRisk.Market.MarketStore>();
+        await tick.RunAsync(default);
+        var first = (await market.LatestSnapshotAsync(default))!;
+        var dailyBefore = (await RowsAsync(Tables.MarketDaily)).Count;
+        var historyBefore = (await RowsAsync(Tables.MarketHistory)).Count;
+        Assert.True(historyBefore > 0);
+
+        // 32 days on (retention 31 days): the first tick's points and snapshot are past it, the new tick's are not.
+        Time.Advance(TimeSpan.FromDays(32));
+        await tick.RunAsync(default);
+        var second = (await market.LatestSnapshotAsync(default))!;
+        var result = await Housekeeping.RunAsync(default);
+
+        Assert.Null(await market.SnapshotAtAsync(first.TakenAt, default));
+        Assert.NotNull(await market.SnapshotAtAsync(second.TakenAt, default));
+        var history = await RowsAsync(Tables.MarketHistory);
+        Assert.NotEmpty(history);
+        Assert.All(history, row => Assert.True(row.GetDateTimeOffset("AsOf") >= Time.GetUtcNow() - TimeSpan.FromDays(31)));
+        Assert.Equal(historyBefore + 1, result.OldMarketRows);
+        Assert.True((await RowsAsync(Tables.MarketDaily)).Count >= dailyBefore);
+        Assert.NotNull(await market.LastTickAsync(default));
+    }
+
+    [Fact]
+    public async Task Delivery_records_past_their_retention_go_and_recent_ones_stay()
+    {
+        var deliveries = Host.Services.GetRequiredService<DeliveryStore>();
+        var subscriberId = await TestSubscribers.SeedAsync(Host.Services, "+14155550165");
+        Notification NotificationFor(int episode) => new(Notification.IdFor(subscriberId, "0000000000000000000000000000000b", episode), subscriberId,
+            "0000000000000000000000000000000b", episode, Notification.SmsChannel, "DeRisk: test", Time.GetUtcNow());
+        await deliveries.RecordUnsentAsync(NotificationFor(1), DeliveryStatus.Suppressed, "quiet", Time.GetUtcNow(), default);
+        Time.Advance(TimeSpan.FromDays(60));
+        await deliveries.RecordUnsentAsync(NotificationFor(2), DeliveryStatus.Suppressed, "quiet", Time.GetUtcNow(), default);
+        Time.Advance(TimeSpan.FromDays(31));
+
+        var result = await Housekeeping.RunAsync(default);
+
+        Assert.Equal(1, result.OldDeliveries);
+        var left = Assert.Single(await deliveries.ListAsync(subscriberId, default));
+        Assert.Equal(NotificationFor(2).Id, left.NotificationId);
+    }
 }
