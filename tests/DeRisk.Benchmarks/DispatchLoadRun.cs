@@ -1,15 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Azure.Data.Tables;
 using DeRisk.Delivery;
-using DeRisk.Hosting;
 using DeRisk.LocalHost.Sinks;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Benchmarks;
 
@@ -27,25 +22,11 @@ public static class DispatchLoadRun
         var dispatchers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
         var floor = args.Length > 2 && args[2] == "floor";
         var counter = new RequestCounter();
-        await using var sink = new TwilioSink("ACbenchmark", "token");
-        await sink.StartAsync("http://127.0.0.1:0");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(BenchSettings.For("d", new Dictionary<string, string?>
-        {
-            ["Twilio:BaseUrl"] = sink.BaseAddress.ToString(),
-            ["Dispatch:SmsPerSecond"] = "0",
-            ["Dispatch:BatchSize"] = "32",
-        }));
-        builder.Services.AddSingleton(_ => new TableServiceClient(BenchSettings.Storage, counter.Options()));
-        builder.AddDeRisk();
-        using var host = builder.Build();
-        await host.StartAsync();
+        await using var bench = await DispatchHost.StartAsync(counter);
         // A first round warms both sides (JIT here, V8 in Azurite); the second is measured.
-        Func<CancellationToken, Task<DispatchResult>> drain = floor ? FloorDrain.For(host.Services) : host.Services.GetRequiredService<Dispatcher>().DrainAsync;
-        await RoundAsync(host.Services, sink, Math.Min(count, 500), dispatchers, counter, drain, print: false);
-        await RoundAsync(host.Services, sink, count, dispatchers, counter, drain, print: true);
-        await host.StopAsync();
+        Func<CancellationToken, Task<DispatchResult>> drain = floor ? FloorDrain.For(bench.Services) : bench.Services.GetRequiredService<Dispatcher>().DrainAsync;
+        await RoundAsync(bench.Services, bench.Sink, Math.Min(count, 500), dispatchers, counter, drain, print: false);
+        await RoundAsync(bench.Services, bench.Sink, count, dispatchers, counter, drain, print: true);
     }
 
     private static async Task RoundAsync(IServiceProvider services, TwilioSink sink, int count, int dispatchers, RequestCounter counter, Func<CancellationToken, Task<DispatchResult>> drain, bool print)

@@ -1,13 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using DeRisk.Delivery;
-using DeRisk.Hosting;
-using DeRisk.LocalHost.Sinks;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Benchmarks;
 
@@ -22,8 +17,7 @@ namespace DeRisk.Benchmarks;
 public class DispatcherBenchmarks
 {
     private const int Messages = 500;
-    private IHost _host = null!;
-    private TwilioSink _sink = null!;
+    private DispatchHost _bench = null!;
     private Dispatcher _dispatcher = null!;
     private Func<CancellationToken, Task<DispatchResult>> _floor = null!;
     private INotificationQueue _queue = null!;
@@ -33,23 +27,11 @@ public class DispatcherBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _sink = new TwilioSink("ACbenchmark", "token");
-        await _sink.StartAsync("http://127.0.0.1:0");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(BenchSettings.For("b", new Dictionary<string, string?>
-        {
-            ["Twilio:BaseUrl"] = _sink.BaseAddress.ToString(),
-            ["Dispatch:SmsPerSecond"] = "0",
-            ["Dispatch:BatchSize"] = "32",
-        }));
-        builder.AddDeRisk();
-        _host = builder.Build();
-        await _host.StartAsync();
-        _dispatcher = _host.Services.GetRequiredService<Dispatcher>();
-        _floor = FloorDrain.For(_host.Services);
-        _queue = _host.Services.GetRequiredService<INotificationQueue>();
-        var subscribers = _host.Services.GetRequiredService<SubscriberStore>();
+        _bench = await DispatchHost.StartAsync();
+        _dispatcher = _bench.Services.GetRequiredService<Dispatcher>();
+        _floor = FloorDrain.For(_bench.Services);
+        _queue = _bench.Services.GetRequiredService<INotificationQueue>();
+        var subscribers = _bench.Services.GetRequiredService<SubscriberStore>();
         _subscriberIds = Enumerable.Range(0, Messages).Select(_ => RowKeys.NewId(TimeProvider.System)).ToArray();
         await Parallel.ForEachAsync(_subscriberIds, async (id, token) =>
             await subscribers.TryCreateAsync(Subscriber.WithSms(id, "+14155550100", TimeProvider.System.GetUtcNow()), token));
@@ -88,10 +70,5 @@ public class DispatcherBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-        await _sink.DisposeAsync();
-    }
+    public async Task CleanupAsync() => await _bench.DisposeAsync();
 }
