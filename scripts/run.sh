@@ -37,6 +37,7 @@ export HousekeepingSchedule="${HousekeepingSchedule:-0 15 3 * * *}" # daily (rep
 export Market__Assets="${Market__Assets:-BTC=bitcoin,UST=terrausd,LUNA=terra-luna,USDC=usd-coin}" # what the shipped history holds
 export Market__PriceStalenessLimit="${Market__PriceStalenessLimit:-02:00:00}" # 2 replayed hours = 170 ms of wall time
 export Dispatch__LockDuration="${Dispatch__LockDuration:-00:00:30}"
+export Dispatch__MaxAlertAge="${Dispatch__MaxAlertAge:-2.00:00:00}"   # replayed time: two days = 4 s of wall time
 export Demo__Enabled=true
 export LocalSinks__Twilio__Enabled="${LocalSinks__Twilio__Enabled:-true}"
 export LocalSettings="$PWD/local.settings.json"

@@ -95,7 +95,7 @@ public static class TickPlanner
                 : AlertMessageRenderer.Sms(group.Select(g => g.Rule.Spec).ToList(), market);
             var first = group[0];
             notifications.Add(new PlannedNotification(
-                new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now),
+                new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now, deliverAt),
                 deliverAt,
                 critical,
                 group.Select(g => g.Rule.Id).ToList()));

@@ -12,9 +12,10 @@ public static class DeliveryStatus
     public const string Failed = "failed";
     public const string DeadLettered = "dead-lettered";
     public const string Suppressed = "suppressed";
+    public const string Expired = "expired";
 
     /// <summary>Statuses after which the notification is never sent again.</summary>
-    public static bool IsFinal(string status) => status is Sent or Failed or DeadLettered or Suppressed;
+    public static bool IsFinal(string status) => status is Sent or Failed or DeadLettered or Suppressed or Expired;
 }
 
 /// <summary>A delivery as recorded: one row per notification, partition = subscriber, row = notification id.</summary>
@@ -139,7 +140,10 @@ public sealed class DeliveryStore(DeRiskTables tables)
         }
     }
 
-    /// <summary>Records a notification that was settled without a send attempt (suppressed, malformed subscriber...).</summary>
+    /// <summary>
+    /// Records a notification settled without a send attempt (suppressed, expired). A record that is already final (a
+    /// copy of this message was sent, or settled, before) is left as it is: this copy is a redelivery.
+    /// </summary>
     public async Task RecordUnsentAsync(Notification notification, string status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(notification.SubscriberId, notification.Id)
@@ -152,7 +156,31 @@ public sealed class DeliveryStore(DeRiskTables tables)
             ["LastError"] = reason,
             ["UpdatedAt"] = now,
         };
-        await tables.Deliveries.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await tables.Deliveries.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
+        {
+            // An earlier copy left a record: decide from it.
+        }
+
+        var existing = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(notification.SubscriberId, notification.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue || existing.Value is not { } found || DeliveryStatus.IsFinal(found.GetString("Status") ?? ""))
+        {
+            return;
+        }
+
+        entity.Remove("Attempts");
+        try
+        {
+            await tables.Deliveries.UpdateEntityAsync(entity, found.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            // Another dispatcher settled it meanwhile; what it recorded stands.
+        }
     }
 
     /// <summary>Deletes the records last updated before <paramref name="cutoff"/> (a filtered scan of the table). Returns how many went.</summary>

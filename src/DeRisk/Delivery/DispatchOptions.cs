@@ -24,6 +24,14 @@ public sealed class DispatchOptions
 
     public double PerSecond(string channel) => channel == Notification.EmailChannel ? EmailPerSecond : SmsPerSecond;
 
+    /// <summary>
+    /// The oldest an alert may be when it goes out, counted from its tick (or from the end of the quiet hours it waited
+    /// for). Older, it describes a market that has moved on: it is not sent, but recorded as expired and dead-lettered
+    /// with reason "Expired" (a dispatcher outage or a backlog past the sender's rate shows up there, not as stale SMS).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "2.00:00:00")]
+    public TimeSpan MaxAlertAge { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a received message stays locked (hidden from other dispatchers).</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(1);

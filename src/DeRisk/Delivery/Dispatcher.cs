@@ -1,3 +1,4 @@
+using System.Globalization;
 using DeRisk.Subscribers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,18 @@ public sealed class Dispatcher(
         {
             await queue.DeadLetterAsync(message, "MalformedMessage", "The body is not a notification.", cancellationToken).ConfigureAwait(false);
             DeliveryLog.DeadLettered(logger, message.MessageId, "MalformedMessage");
+            return Outcome.DeadLettered;
+        }
+
+        // A late alert describes a market that has moved on: it is not sent (checked before any read, so a backlog of
+        // expired alerts drains at the cost of one record and one dead-letter each).
+        var age = time.GetUtcNow() - notification.Due;
+        if (age > settings.MaxAlertAge)
+        {
+            var why = string.Create(CultureInfo.InvariantCulture, $"not sent: {age.TotalMinutes:0} minutes after it was due, over Dispatch:MaxAlertAge ({settings.MaxAlertAge.TotalMinutes:0} minutes)");
+            await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Expired, why, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await queue.DeadLetterAsync(message, "Expired", why, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Expired(logger, notification.Id, age);
             return Outcome.DeadLettered;
         }
 
@@ -234,6 +247,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Notification {NotificationId} by {Channel} was being sent when its dispatcher stopped; the provider cannot be asked, so it is sent again")]
     public static partial void ResendingUnverifiable(ILogger logger, string notificationId, string channel);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Notification {NotificationId} expired unsent, {Age} after it was due")]
+    public static partial void Expired(ILogger logger, string notificationId, TimeSpan age);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Notification {NotificationId} had been accepted as {ProviderId} before a dispatcher stopped; recorded, not sent again")]
     public static partial void Reconciled(ILogger logger, string notificationId, string providerId);

@@ -7,9 +7,13 @@ namespace DeRisk.Delivery;
 /// One alert to deliver. Its id is deterministic — (subscriber, rule, episode) — so a repeated or concurrent tick
 /// produces the same id, which queue duplicate detection and the dispatcher's delivery record both drop.
 /// The phone number is not in the message: the dispatcher reads the subscriber's channel when it sends.
+/// <see cref="DeliverAt"/> is set when quiet hours deferred it: its age counts from then, not from the tick.
 /// </summary>
-public sealed record Notification(string Id, string SubscriberId, string RuleId, int Episode, string Channel, string Text, DateTimeOffset CreatedAt)
+public sealed record Notification(string Id, string SubscriberId, string RuleId, int Episode, string Channel, string Text, DateTimeOffset CreatedAt, DateTimeOffset? DeliverAt = null)
 {
+    /// <summary>When it was meant to go out: the tick, or the end of the quiet hours it waited for.</summary>
+    public DateTimeOffset Due => DeliverAt is { } at && at > CreatedAt ? at : CreatedAt;
+
     public const string SmsChannel = "sms";
     public const string EmailChannel = "email";
 

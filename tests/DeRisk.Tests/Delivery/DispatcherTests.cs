@@ -63,6 +63,57 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Equal(DeliveryStatus.Suppressed, (await RecordOf(next)).Status);
     }
 
+    [Fact]
+    public async Task An_alert_past_its_maximum_age_is_recorded_expired_dead_lettered_and_never_sent()
+    {
+        var notification = await EnqueueAsync(3);
+        Time.Advance(TimeSpan.FromMinutes(61));
+
+        var result = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 0, 1), (result.Received, result.Sent, result.DeadLettered));
+        Assert.Equal(0, Sink.Requests);
+        var dead = Assert.Single(await Queue.PeekDeadLettersAsync(10, default));
+        Assert.Equal((notification.Id, "Expired"), (dead.MessageId, dead.Reason));
+        Assert.Contains("61 minutes after it was due", dead.Description, StringComparison.Ordinal);
+        var record = await RecordOf(notification);
+        Assert.Equal((DeliveryStatus.Expired, 0, (string?)null), (record.Status, record.Attempts, record.ProviderId));
+    }
+
+    [Fact]
+    public async Task An_alert_held_back_by_quiet_hours_counts_its_age_from_their_end()
+    {
+        var quietEnd = Time.GetUtcNow().AddHours(8);
+        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId,
+            "0000000000000000000000000000000c", 1, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h. Reply STOP to end.", Time.GetUtcNow(), quietEnd);
+        // Queued without the schedule: the Storage queue would hold it back eight hours of wall time, not of fake time.
+        await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
+
+        // Eight and a half hours after the tick, half an hour after the quiet hours ended: still fresh.
+        Time.Advance(TimeSpan.FromHours(8.5));
+        var result = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 1), (result.Received, result.Sent));
+        Assert.Equal(DeliveryStatus.Sent, (await RecordOf(notification)).Status);
+    }
+
+    [Fact]
+    public async Task A_redelivered_copy_of_a_sent_alert_leaves_its_sent_record_as_it_is()
+    {
+        var notification = await EnqueueAsync(4);
+        Assert.Equal(1, (await Dispatcher.DrainAsync(default)).Sent);
+        var sent = await RecordOf(notification);
+
+        // The same notification arrives again (a repeated tick's copy) after the subscriber replied STOP.
+        await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
+        await Host.Services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>().SetChannelStateAsync(_subscriberId, Notification.SmsChannel, DeRisk.Subscribers.ChannelState.Stopped, "STOP", Time.GetUtcNow(), default);
+        var again = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 1, 0), (again.Received, again.Suppressed, again.Sent));
+        Assert.Equal(1, Sink.Requests);
+        Assert.Equal(sent, await RecordOf(notification));
+    }
+
     [Theory]
     [InlineData(500, 20500)]
     [InlineData(503, 20503)]

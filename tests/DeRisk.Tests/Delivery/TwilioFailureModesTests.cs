@@ -74,7 +74,7 @@ public sealed class TwilioFailureModesTests(AzuriteFixture azurite) : IAsyncLife
     {
         var subscriberId = await TestSubscribers.SeedAsync(_host.Services, "+14155550107");
         var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000e", 1), subscriberId,
-            "0000000000000000000000000000000e", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", default);
+            "0000000000000000000000000000000e", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", _host.Time.GetUtcNow());
         var queue = _host.Services.GetRequiredService<INotificationQueue>();
         await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         _twilio.EnqueueHang();

@@ -44,6 +44,10 @@ public sealed class TickPlannerTests
         var planned = Assert.Single(plan.Notifications);
         Assert.Equal(new DateTimeOffset(2022, 5, 10, 5, 0, 0, TimeSpan.Zero), planned.DeliverAt);
         Assert.Equal(1, plan.Deferred);
+
+        // The notification carries it too: its age is counted from then when it is sent.
+        Assert.Equal(planned.DeliverAt, planned.Notification.DeliverAt);
+        Assert.Equal(planned.DeliverAt, planned.Notification.Due);
     }
 
     [Fact]
@@ -53,6 +57,7 @@ public sealed class TickPlannerTests
 
         var planned = Assert.Single(plan.Notifications);
         Assert.Null(planned.DeliverAt);
+        Assert.Equal(planned.Notification.CreatedAt, planned.Notification.Due);
         Assert.Contains("off its $1 peg", planned.Notification.Text, StringComparison.Ordinal);
         Assert.Equal(2, plan.Budget!.Sent);
     }
