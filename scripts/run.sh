@@ -29,7 +29,7 @@ echo "Azurite on 127.0.0.1:10000-10002 (in memory)"
 
 export Storage__ConnectionString="$AZURITE_CONNECTION"
 export Market__Mode="${Market__Mode:-Replay}"
-export Replay__Start="${Replay__Start:-2022-05-07T00:00:00Z}"
+export Replay__Start="${Replay__Start:-2022-05-08T00:00:00Z}"
 export Replay__Speed="${Replay__Speed:-43200}"                  # one replayed day per two seconds
 export MarketPollSchedule="${MarketPollSchedule:-30 0 0 * * *}"  # daily, just after the daily close (replayed time)
 export DispatchSchedule="${DispatchSchedule:-0 0 * * * *}"       # every replayed hour (83 ms of wall time)
