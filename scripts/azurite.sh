@@ -4,7 +4,7 @@
 ensure_node_modules() {
   if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "Installing Azurite (npm ci)..."
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed" >&2; return 1; }
+    npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed" >&2; return 1; }
   fi
 }
 
