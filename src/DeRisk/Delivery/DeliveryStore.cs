@@ -141,10 +141,12 @@ public sealed class DeliveryStore(DeRiskTables tables)
     }
 
     /// <summary>
-    /// Records a notification settled without a send attempt (suppressed, expired). A record that is already final (a
-    /// copy of this message was sent, or settled, before) is left as it is: this copy is a redelivery.
+    /// Records a notification settled without a send attempt (suppressed, expired) and returns null; or, when an
+    /// earlier copy of it was already settled (sent, failed, ...), leaves that record as it is and returns its status:
+    /// this copy is a redelivery. (A record an earlier attempt left "sending" is overwritten: that attempt's outcome
+    /// was never learnt.)
     /// </summary>
-    public async Task RecordUnsentAsync(Notification notification, string status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> RecordUnsentAsync(Notification notification, string status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(notification.SubscriberId, notification.Id)
         {
@@ -159,7 +161,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
         try
         {
             await tables.Deliveries.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
         catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
         {
@@ -167,19 +169,27 @@ public sealed class DeliveryStore(DeRiskTables tables)
         }
 
         var existing = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(notification.SubscriberId, notification.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!existing.HasValue || existing.Value is not { } found || DeliveryStatus.IsFinal(found.GetString("Status") ?? ""))
+        if (!existing.HasValue || existing.Value is not { } found)
         {
-            return;
+            // Deleted meanwhile (the subscriber erased their data): nothing to record against.
+            return null;
+        }
+
+        if (found.GetString("Status") is { } known && DeliveryStatus.IsFinal(known))
+        {
+            return known;
         }
 
         entity.Remove("Attempts");
         try
         {
             await tables.Deliveries.UpdateEntityAsync(entity, found.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return null;
         }
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
         {
             // Another dispatcher settled it meanwhile; what it recorded stands.
+            return "settled by another dispatcher meanwhile";
         }
     }
 

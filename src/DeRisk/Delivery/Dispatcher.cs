@@ -77,10 +77,7 @@ public sealed class Dispatcher(
         if (age > settings.MaxAlertAge)
         {
             var why = string.Create(CultureInfo.InvariantCulture, $"not sent: {age.TotalMinutes:0} minutes after it was due, over Dispatch:MaxAlertAge ({settings.MaxAlertAge.TotalMinutes:0} minutes)");
-            await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Expired, why, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await queue.DeadLetterAsync(message, "Expired", why, cancellationToken).ConfigureAwait(false);
-            DeliveryLog.Expired(logger, notification.Id, age);
-            return Outcome.DeadLettered;
+            return await SettleUnsentAsync(message, notification, DeliveryStatus.Expired, why, cancellationToken).ConfigureAwait(false);
         }
 
         var subscriber = await subscribers.GetProfileAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
@@ -88,10 +85,7 @@ public sealed class Dispatcher(
         if (subscriber is null || !enabled || address is null)
         {
             var reason = subscriber is null ? "subscriber no longer exists" : $"{notification.Channel} is not active for this subscriber";
-            await deliveries.RecordUnsentAsync(notification, DeliveryStatus.Suppressed, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-            DeliveryLog.Suppressed(logger, notification.Id, reason);
-            return Outcome.Suppressed;
+            return await SettleUnsentAsync(message, notification, DeliveryStatus.Suppressed, reason, cancellationToken).ConfigureAwait(false);
         }
 
         var claim = await deliveries.ClaimAsync(notification, time.GetUtcNow(), settings.LockDuration, cancellationToken).ConfigureAwait(false);
@@ -187,6 +181,31 @@ public sealed class Dispatcher(
         }
     }
 
+    /// <summary>
+    /// Settles a notification that will not be sent: suppressed (completed) or expired (dead-lettered as "Expired",
+    /// for operators to see). A copy of one already settled is a redelivery and is only completed.
+    /// </summary>
+    private async Task<Outcome> SettleUnsentAsync(ReceivedMessage message, Notification notification, string status, string reason, CancellationToken cancellationToken)
+    {
+        if (await deliveries.RecordUnsentAsync(notification, status, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Duplicate(logger, notification.Id, earlier);
+            return Outcome.Duplicate;
+        }
+
+        if (status == DeliveryStatus.Expired)
+        {
+            await queue.DeadLetterAsync(message, "Expired", reason, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Expired(logger, notification.Id, reason);
+            return Outcome.DeadLettered;
+        }
+
+        await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+        DeliveryLog.Suppressed(logger, notification.Id, reason);
+        return Outcome.Suppressed;
+    }
+
     public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
 
     /// <summary>The alert as an email: the SMS text without the SMS opt-out line, which means nothing in an inbox, and an email footer.</summary>
@@ -248,8 +267,8 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Notification {NotificationId} by {Channel} was being sent when its dispatcher stopped; the provider cannot be asked, so it is sent again")]
     public static partial void ResendingUnverifiable(ILogger logger, string notificationId, string channel);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Notification {NotificationId} expired unsent, {Age} after it was due")]
-    public static partial void Expired(ILogger logger, string notificationId, TimeSpan age);
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Notification {NotificationId} expired: {Reason}")]
+    public static partial void Expired(ILogger logger, string notificationId, string reason);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Notification {NotificationId} had been accepted as {ProviderId} before a dispatcher stopped; recorded, not sent again")]
     public static partial void Reconciled(ILogger logger, string notificationId, string providerId);

@@ -98,7 +98,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     }
 
     [Fact]
-    public async Task A_redelivered_copy_of_a_sent_alert_leaves_its_sent_record_as_it_is()
+    public async Task A_redelivered_copy_of_a_sent_alert_is_dropped_as_a_duplicate_and_leaves_its_record_as_it_is()
     {
         var notification = await EnqueueAsync(4);
         Assert.Equal(1, (await Dispatcher.DrainAsync(default)).Sent);
@@ -109,8 +109,17 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         await Host.Services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>().SetChannelStateAsync(_subscriberId, Notification.SmsChannel, DeRisk.Subscribers.ChannelState.Stopped, "STOP", Time.GetUtcNow(), default);
         var again = await Dispatcher.DrainAsync(default);
 
-        Assert.Equal((1, 1, 0), (again.Received, again.Suppressed, again.Sent));
+        Assert.Equal((1, 1, 0), (again.Received, again.Duplicates, again.Sent));
         Assert.Equal(1, Sink.Requests);
+        Assert.Equal(sent, await RecordOf(notification));
+
+        // Nor does a copy that arrives after the alert's maximum age: it is a duplicate, not a dead letter.
+        await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
+        Time.Advance(TimeSpan.FromMinutes(61));
+        var late = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 1, 0), (late.Received, late.Duplicates, late.DeadLettered));
+        Assert.Empty(await Queue.PeekDeadLettersAsync(10, default));
         Assert.Equal(sent, await RecordOf(notification));
     }
 
