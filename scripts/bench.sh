@@ -3,7 +3,7 @@
 # storage. Pass BenchmarkDotNet arguments, e.g.: bash scripts/bench.sh --filter '*Dispatcher*' --job short
 # The API load run: bash scripts/bench.sh load [requests] [concurrency]
 # The dispatcher draining N notifications with D dispatchers at once: bash scripts/bench.sh dispatch [N] [D]
-# The full tick for N subscribers (single instance, then fanned out to W workers): bash scripts/bench.sh tick [N] [W]
+# The full tick for N subscribers (single instance, then fanned out to W workers): bash scripts/bench.sh tick [N] [W] [fan-out]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
