@@ -204,7 +204,9 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     {
         foreach (var shard in Shards)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard} and Type eq {ProfileType} and CreatedAt lt {createdBefore}");
+            // Filtered on the server (the table sends back only unconfirmed sign-ups) and checked again here.
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {shard} and Type eq {ProfileType} and CreatedAt lt {createdBefore} and (SmsState eq {ChannelState.Pending} or SmsState eq {ChannelState.None}) and (EmailState eq {ChannelState.Pending} or EmailState eq {ChannelState.None})");
             await foreach (var row in tables.Subscribers.QueryAsync<TableEntity>(filter, select: ProfileColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var subscriber = ToSubscriber(row);
