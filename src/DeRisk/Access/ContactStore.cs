@@ -78,7 +78,7 @@ public sealed class ContactStore(DeRiskTables tables)
             }
 
             var triesLeft = row.GetInt32("TriesLeft") ?? 0;
-            if (triesLeft <= 0 || row.GetDateTimeOffset("ExpiresAt") is not { } expires || expires <= now)
+            if (!IsLive(row, now))
             {
                 await DeleteQuietlyAsync(key, row.ETag, cancellationToken).ConfigureAwait(false);
                 return new CodeCheck.NoLiveCode();
@@ -121,8 +121,12 @@ public sealed class ContactStore(DeRiskTables tables)
     public async Task<bool> HasLiveCodeAsync(string channel, string address, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(Key(channel, address), CodeRow, ["ExpiresAt", "TriesLeft"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value!.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now && (row.Value.GetInt32("TriesLeft") ?? 0) > 0;
+        return row.HasValue && IsLive(row.Value!, now);
     }
+
+    /// <summary>A code row is live until it expires or runs out of tries.</summary>
+    private static bool IsLive(TableEntity codeRow, DateTimeOffset now) =>
+        (codeRow.GetInt32("TriesLeft") ?? 0) > 0 && codeRow.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now;
 
     /// <summary>
     /// Deletes the code rows that expired before <paramref name="now"/>, each only if unchanged since it was read (a code

@@ -204,16 +204,12 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     {
         foreach (var shard in Shards)
         {
-            // Filtered on the server (the table sends back only unconfirmed sign-ups) and checked again here.
+            // Filtered on the server: the table sends back only the unconfirmed sign-ups.
             var filter = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {shard} and Type eq {ProfileType} and CreatedAt lt {createdBefore} and (SmsState eq {ChannelState.Pending} or SmsState eq {ChannelState.None}) and (EmailState eq {ChannelState.Pending} or EmailState eq {ChannelState.None})");
             await foreach (var row in tables.Subscribers.QueryAsync<TableEntity>(filter, select: ProfileColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                var subscriber = ToSubscriber(row);
-                if (subscriber.SmsState is ChannelState.Pending or ChannelState.None && subscriber.EmailState is ChannelState.Pending or ChannelState.None)
-                {
-                    yield return subscriber;
-                }
+                yield return ToSubscriber(row);
             }
         }
     }
