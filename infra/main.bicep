@@ -52,6 +52,13 @@ param dispatchSchedule string = '*/10 * * * * *'
 @description('Daily clean-up of expired rate-limit counters, expired codes and unconfirmed sign-ups (NCRONTAB, UTC).')
 param housekeepingSchedule string = '0 15 3 * * *'
 
+@description('Countries (ISO 3166, comma-separated) whose mobile numbers may be sent SMS; keep it to the countries you serve (SMS pumping guard).')
+param smsCountries string = 'US,CA,GB,IE,DE,FR,NL,BE,LU,AT,CH,ES,PT,IT,DK,SE,NO,FI,AU,NZ,SG,JP'
+
+@description('Confirmation SMS the app may send per hour across all clients.')
+@minValue(1)
+param smsCodesPerHour int = 200
+
 @description('Most instances the Flex Consumption plan may scale to.')
 @minValue(1)
 @maxValue(1000)
@@ -236,6 +243,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SendGrid__FromEmail', value: sendGridFromEmail }
         { name: 'ServiceBus__FullyQualifiedNamespace', value: '${bus.name}.servicebus.windows.net' }
         { name: 'NotificationQueue__QueueName', value: notificationsQueue }
+        { name: 'Access__TrustedProxyCount', value: '1' }
+        { name: 'Access__SmsCountries', value: smsCountries }
+        { name: 'Access__SmsCodesPerHour', value: string(smsCodesPerHour) }
       ]
     }
   }
@@ -371,6 +381,40 @@ resource staleSnapshotAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
       allOf: [
         {
           query: 'traces | where message startswith "Market snapshot at" | extend unusable = toint(extract(@"(\\d+) missing or stale", 1, message)) | summarize snapshots = count(), stale = countif(unusable > 0) | where snapshots == 0 or stale > 0'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: empty(alertEmail) ? [] : [
+        operators.id
+      ]
+    }
+  }
+}
+
+resource smsCeilingAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${namePrefix}-sms-ceiling-${suffix}'
+  location: location
+  properties: {
+    description: 'Confirmation SMS hit the app-wide hourly ceiling (event 4110): SMS sign-up is refused until the hour ends. Likely SMS pumping; raise Access__SmsCodesPerHour only if the traffic is genuine.'
+    severity: 1
+    enabled: true
+    scopes: [
+      insights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message startswith "Confirmation SMS ceiling reached"'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

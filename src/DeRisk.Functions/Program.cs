@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
+builder.UseMiddleware<RequestGuardMiddleware>();
 builder.AddDeRisk();
 builder.AddDeRiskHttp();
 builder.Build().Run();

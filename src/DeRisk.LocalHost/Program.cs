@@ -22,5 +22,7 @@ builder.AddLocalDemo();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.Use((context, next) => RequestGuard.Check(context) is { } problem ? problem.ExecuteAsync(context) : next(context));
+app.UseForwardedHeaders();
 app.MapFunctions(catalog);
 app.Run();

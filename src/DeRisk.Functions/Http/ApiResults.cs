@@ -14,6 +14,7 @@ public static class ApiResults
         ApiOutcome<T>.Accepted accepted => TypedResults.Accepted((string?)null, accepted.Value),
         ApiOutcome<T>.Deleted => TypedResults.NoContent(),
         ApiOutcome<T>.NotFound notFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: notFound.What),
+        ApiOutcome<T>.Conflict conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: conflict.Detail),
         ApiOutcome<T>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
         ApiOutcome<T>.Limited limited => WithHeader(
             TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: limited.Detail),

@@ -1,6 +1,5 @@
 using DeRisk.Access;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace DeRisk.Functions.Http;
 
@@ -41,19 +40,13 @@ public sealed class BearerAuthentication(TokenStore tokens)
         ApiResults.WithHeader(TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail), "WWW-Authenticate", challenge);
 }
 
-/// <summary>The client's address for rate limits: the trusted front end's header when configured, else the connection's.</summary>
-public sealed class ClientAddress(IOptions<AccessOptions> options)
+/// <summary>
+/// The client's address for rate limits: the connection's remote address after ASP.NET Core's forwarded-headers
+/// handling (<see cref="HttpServices"/>), which believes X-Forwarded-For only from the trusted front end and only as
+/// many entries as it has proxies (Access:TrustedProxyCount), counted from the right: the entries a client writes
+/// itself on the left are never read.
+/// </summary>
+public static class ClientAddress
 {
-    public string Of(HttpRequest request)
-    {
-        var header = options.Value.ClientAddressHeader;
-        if (!string.IsNullOrEmpty(header) && request.Headers[header].FirstOrDefault() is { Length: > 0 } forwarded)
-        {
-            // The left-most entry is the original client; the rest are proxies.
-            var first = forwarded.Split(',')[0].Trim();
-            return first.Length <= 64 ? first : first[..64];
-        }
-
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
+    public static string Of(HttpRequest request) => request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

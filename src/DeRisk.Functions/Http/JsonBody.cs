@@ -41,7 +41,10 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (default, Invalid("$", "The body is not valid JSON: " + ex.Message));
+            // The parser's own message names reader options and internals; say only where the JSON broke.
+            return (default, Invalid("$", ex.LineNumber is > 0
+                ? $"Not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine}."
+                : $"Not valid JSON at position {ex.BytePositionInLine ?? 0}."));
         }
     }
 

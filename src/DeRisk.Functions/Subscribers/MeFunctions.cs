@@ -10,7 +10,7 @@ namespace DeRisk.Functions.Subscribers;
 /// The subscriber's own data, with their bearer token. Anonymous at the gateway: the token is the credential, and the
 /// subscriber id always comes from it, never from the route.
 /// </summary>
-public sealed class MeFunctions(MeService me, BearerAuthentication auth, TokenStore tokens, TimeProvider time)
+public sealed class MeFunctions(MeService me, ChannelService channels, BearerAuthentication auth, TokenStore tokens, TimeProvider time)
 {
     [Function("GetMe")]
     public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -51,6 +51,18 @@ public sealed class MeFunctions(MeService me, BearerAuthentication auth, TokenSt
     [Function("ListAlerts")]
     public Task<IResult> AlertsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/alerts")] HttpRequest request, CancellationToken cancellationToken) =>
         AsCallerAsync(request, id => me.AlertsAsync(id, cancellationToken), cancellationToken);
+
+    [Function("AddChannel")]
+    public Task<IResult> AddChannelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/channels")] HttpRequest request, CancellationToken cancellationToken) =>
+        WithBodyAsync(request, (id, json) => channels.RequestAsync(id, json, cancellationToken), cancellationToken);
+
+    [Function("ConfirmChannel")]
+    public Task<IResult> ConfirmChannelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/channels/confirm")] HttpRequest request, CancellationToken cancellationToken) =>
+        WithBodyAsync(request, (id, json) => channels.ConfirmAsync(id, json, cancellationToken), cancellationToken);
+
+    [Function("RemoveChannel")]
+    public Task<IResult> RemoveChannelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/channels/{channel}")] HttpRequest request, string channel, CancellationToken cancellationToken) =>
+        AsCallerAsync(request, id => channels.RemoveAsync(id, channel, cancellationToken), cancellationToken);
 
     /// <summary>Revokes the token this request carries, or every token of the subscriber with ?all=true.</summary>
     [Function("RevokeToken")]

@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace DeRisk.Functions.Subscribers;
 
 /// <summary>Sign-up with double opt-in: anonymous, rate limited per client and per address.</summary>
-public sealed class SignUpFunctions(SignUpService signUps, ClientAddress clients)
+public sealed class SignUpFunctions(SignUpService signUps)
 {
     [Function("SignUp")]
     public async Task<IResult> SignUpAsync(
@@ -14,7 +14,7 @@ public sealed class SignUpFunctions(SignUpService signUps, ClientAddress clients
         CancellationToken cancellationToken)
     {
         var (json, problem) = await JsonBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return problem ?? ApiResults.From(await signUps.SignUpAsync(json, clients.Of(request), cancellationToken).ConfigureAwait(false));
+        return problem ?? ApiResults.From(await signUps.SignUpAsync(json, ClientAddress.Of(request), cancellationToken).ConfigureAwait(false));
     }
 
     [Function("Confirm")]
@@ -23,6 +23,6 @@ public sealed class SignUpFunctions(SignUpService signUps, ClientAddress clients
         CancellationToken cancellationToken)
     {
         var (json, problem) = await JsonBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return problem ?? ApiResults.From(await signUps.ConfirmAsync(json, clients.Of(request), cancellationToken).ConfigureAwait(false));
+        return problem ?? ApiResults.From(await signUps.ConfirmAsync(json, ClientAddress.Of(request), cancellationToken).ConfigureAwait(false));
     }
 }

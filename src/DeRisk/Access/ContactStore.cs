@@ -7,7 +7,7 @@ namespace DeRisk.Access;
 
 public abstract record CodeCheck
 {
-    public sealed record Confirmed(string SubscriberId) : CodeCheck;
+    public sealed record Confirmed(string SubscriberId, CodePurpose Purpose) : CodeCheck;
 
     public sealed record Wrong(int TriesLeft) : CodeCheck;
 
@@ -15,16 +15,29 @@ public abstract record CodeCheck
     public sealed record NoLiveCode : CodeCheck;
 }
 
+/// <summary>What a code proves when it comes back.</summary>
+public enum CodePurpose
+{
+    /// <summary>Asked anonymously (sign-up or sign-in): confirmed through POST /api/subscribers/confirm.</summary>
+    SignUp,
+
+    /// <summary>Asked by a subscriber with their token for an address of their own: confirmed only with that token.</summary>
+    AddChannel,
+}
+
 /// <summary>
 /// Who owns each phone number and email address, and the pending confirmation code for it. Partition =
-/// "{channel}:{SHA-256 of the address}"; row "owner" holds the subscriber id, row "code" a salted hash of the code,
-/// its expiry and the tries left. A code is single-use: the row is deleted when it is confirmed.
+/// "{channel}:{SHA-256 of the address}"; row "owner" holds the subscriber id — written only when a code for the
+/// address is confirmed, so an address someone merely typed belongs to nobody — and row "code" a salted hash of the
+/// code, the subscriber it was issued for, what it proves (<see cref="CodePurpose"/>), its expiry and the tries left.
+/// A code is single-use: the row is deleted when it is confirmed. A newer code for an address replaces the older one.
 /// </summary>
 public sealed class ContactStore(DeRiskTables tables)
 {
     private const string OwnerRow = "owner";
     private const string CodeRow = "code";
 
+    /// <summary>The address's partition key, and the key its anti-abuse counters use: case-insensitive, hashed.</summary>
     public static string Key(string channel, string address) => channel + ":" + Hashing.Sha256Hex(address.ToLowerInvariant());
 
     /// <summary>The subscriber who holds the address, or null.</summary>
@@ -49,13 +62,14 @@ public sealed class ContactStore(DeRiskTables tables)
     }
 
     /// <summary>Issues a fresh 6-digit code for the address (replacing any earlier one) and returns it; only its hash is stored.</summary>
-    public async Task<string> IssueCodeAsync(string channel, string address, string subscriberId, DateTimeOffset expiresAt, int tries, CancellationToken cancellationToken)
+    public async Task<string> IssueCodeAsync(string channel, string address, string subscriberId, CodePurpose purpose, DateTimeOffset expiresAt, int tries, CancellationToken cancellationToken)
     {
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var entity = new TableEntity(Key(channel, address), CodeRow)
         {
             ["SubscriberId"] = subscriberId,
+            ["Purpose"] = purpose.ToString(),
             ["Salt"] = salt,
             ["CodeHash"] = Hashing.Salted(salt, code),
             ["ExpiresAt"] = expiresAt,
@@ -65,14 +79,24 @@ public sealed class ContactStore(DeRiskTables tables)
         return code;
     }
 
-    /// <summary>Checks a code: a match consumes it; a miss spends one try (the last one voids it). ETag-guarded against parallel guesses.</summary>
-    public async Task<CodeCheck> CheckCodeAsync(string channel, string address, string code, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a code: a match consumes it; a miss spends one try (the last one voids it). ETag-guarded against parallel
+    /// guesses. A code issued for another purpose, or (with <paramref name="forSubscriber"/>) for another subscriber,
+    /// is no code at all here: it is neither consumed nor spent.
+    /// </summary>
+    public async Task<CodeCheck> CheckCodeAsync(string channel, string address, string code, CodePurpose purpose, string? forSubscriber, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var key = Key(channel, address);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var found = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(key, CodeRow, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!found.HasValue || found.Value is not { } row)
+            {
+                return new CodeCheck.NoLiveCode();
+            }
+
+            var rowPurpose = Enum.TryParse<CodePurpose>(row.GetString("Purpose"), out var parsed) ? parsed : CodePurpose.SignUp;
+            if (rowPurpose != purpose || (forSubscriber is not null && row.GetString("SubscriberId") != forSubscriber))
             {
                 return new CodeCheck.NoLiveCode();
             }
@@ -89,7 +113,7 @@ public sealed class ContactStore(DeRiskTables tables)
                 if (Hashing.FixedTimeEquals(Hashing.Salted(row.GetString("Salt") ?? "", code), row.GetString("CodeHash") ?? ""))
                 {
                     await tables.Contacts.DeleteEntityAsync(key, CodeRow, row.ETag, cancellationToken).ConfigureAwait(false);
-                    return new CodeCheck.Confirmed(row.GetString("SubscriberId")!);
+                    return new CodeCheck.Confirmed(row.GetString("SubscriberId")!, rowPurpose);
                 }
 
                 if (triesLeft == 1)
@@ -110,18 +134,35 @@ public sealed class ContactStore(DeRiskTables tables)
         return new CodeCheck.NoLiveCode();
     }
 
-    /// <summary>Forgets the address entirely (owner and code), for a subscriber who deletes their data.</summary>
-    public async Task ForgetAsync(string channel, string address, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forgets what ties the address to this subscriber: its owner row if they own it, its code row if the code was
+    /// issued for them. Another subscriber's ownership or pending code for the same address is left alone (a sign-up
+    /// may name an address somebody else holds).
+    /// </summary>
+    public async Task ForgetAsync(string channel, string address, string subscriberId, CancellationToken cancellationToken)
     {
         var key = Key(channel, address);
-        await tables.Contacts.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), cancellationToken).ConfigureAwait(false);
+        await foreach (var row in tables.Contacts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), select: ["RowKey", "SubscriberId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetString("SubscriberId") == subscriberId)
+            {
+                try
+                {
+                    await tables.Contacts.DeleteEntityAsync(key, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || ex.Status == StorageStatus.NotFound)
+                {
+                    // Changed meanwhile (a newer code for someone else): it is no longer this subscriber's.
+                }
+            }
+        }
     }
 
-    /// <summary>Whether a code for the address is still live (issued and not yet expired, used or out of tries).</summary>
-    public async Task<bool> HasLiveCodeAsync(string channel, string address, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Whether a code issued for this subscriber is still live for the address (issued and not yet expired, used or out of tries).</summary>
+    public async Task<bool> HasLiveCodeAsync(string channel, string address, string subscriberId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(Key(channel, address), CodeRow, ["ExpiresAt", "TriesLeft"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue && IsLive(row.Value!, now);
+        var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(Key(channel, address), CodeRow, ["SubscriberId", "ExpiresAt", "TriesLeft"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetString("SubscriberId") == subscriberId && IsLive(row.Value!, now);
     }
 
     /// <summary>A code row is live until it expires or runs out of tries.</summary>

@@ -8,14 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Access;
 
-public sealed record HousekeepingResult(int ExpiredLimits, int ExpiredCodes, int AbandonedSignUps, int OldMarketRows, int OldDeliveries);
+public sealed record HousekeepingResult(int ExpiredLimits, int ExpiredCodes, int AbandonedSignUps, int OldMarketRows, int OldDeliveries, int OldInboundReceipts);
 
 /// <summary>
 /// The daily clean-up of what only ever grows otherwise: anti-abuse counters whose window has ended, confirmation
 /// codes that expired unused (including the pending address of a subscriber who has since deleted their data),
 /// sign-ups never confirmed within <see cref="AccessOptions.AbandonedSignUpAfter"/> (deleted with all they hold),
 /// polled market points and snapshots past <see cref="MarketOptions.HistoryRetention"/>, and delivery records past
-/// <see cref="DispatchOptions.RecordRetention"/>. Everything it deletes is already dead; a sign-up with a live code is
+/// <see cref="DispatchOptions.RecordRetention"/>, and inbound SMS receipts past
+/// <see cref="AccessOptions.InboundReceiptRetention"/>. Everything it deletes is already dead; a sign-up with a live code is
 /// left alone.
 /// </summary>
 public sealed partial class HousekeepingService(
@@ -25,6 +26,7 @@ public sealed partial class HousekeepingService(
     SubscriberErasure erasure,
     MarketStore market,
     DeliveryStore deliveries,
+    InboundSmsService inbound,
     IOptions<AccessOptions> options,
     IOptions<MarketOptions> marketOptions,
     IOptions<DispatchOptions> dispatchOptions,
@@ -42,7 +44,7 @@ public sealed partial class HousekeepingService(
         var abandoned = 0;
         await foreach (var subscriber in subscribers.ListUnconfirmedAsync(now - options.Value.AbandonedSignUpAfter, cancellationToken).ConfigureAwait(false))
         {
-            // Someone signing up again with the same address right now gets a fresh code for this very subscriber.
+            // A code issued for this very subscriber is still live: its owner may be about to confirm it.
             if (await HasLiveCodeAsync(subscriber, now, cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -54,18 +56,19 @@ public sealed partial class HousekeepingService(
 
         var marketRows = await market.DeleteOlderThanAsync(marketOptions.Value.AllSymbols, now - marketOptions.Value.HistoryRetention, cancellationToken).ConfigureAwait(false);
         var oldDeliveries = await deliveries.DeleteOlderThanAsync(now - dispatchOptions.Value.RecordRetention, cancellationToken).ConfigureAwait(false);
-        if (limits + codes + abandoned + marketRows + oldDeliveries > 0)
+        var receipts = await inbound.DeleteReceiptsOlderThanAsync(now - options.Value.InboundReceiptRetention, cancellationToken).ConfigureAwait(false);
+        if (limits + codes + abandoned + marketRows + oldDeliveries + receipts > 0)
         {
-            LogDone(logger, limits, codes, abandoned, marketRows, oldDeliveries);
+            LogDone(logger, limits, codes, abandoned, marketRows, oldDeliveries, receipts);
         }
 
-        return new HousekeepingResult(limits, codes, abandoned, marketRows, oldDeliveries);
+        return new HousekeepingResult(limits, codes, abandoned, marketRows, oldDeliveries, receipts);
     }
 
     private async Task<bool> HasLiveCodeAsync(Subscriber subscriber, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (subscriber.Phone is { } phone && await contacts.HasLiveCodeAsync(Notification.SmsChannel, phone, now, cancellationToken).ConfigureAwait(false))
-        || (subscriber.Email is { } email && await contacts.HasLiveCodeAsync(Notification.EmailChannel, email, now, cancellationToken).ConfigureAwait(false));
+        (subscriber.Phone is { } phone && await contacts.HasLiveCodeAsync(Notification.SmsChannel, phone, subscriber.Id, now, cancellationToken).ConfigureAwait(false))
+        || (subscriber.Email is { } email && await contacts.HasLiveCodeAsync(Notification.EmailChannel, email, subscriber.Id, now, cancellationToken).ConfigureAwait(false));
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Housekeeping deleted {Limits} expired rate-limit counters, {Codes} expired confirmation codes, {SignUps} unconfirmed sign-ups, {MarketRows} old market points and snapshots, {Deliveries} old delivery records")]
-    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps, int marketRows, int deliveries);
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Housekeeping deleted {Limits} expired rate-limit counters, {Codes} expired confirmation codes, {SignUps} unconfirmed sign-ups, {MarketRows} old market points and snapshots, {Deliveries} old delivery records, {Receipts} old inbound SMS receipts")]
+    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps, int marketRows, int deliveries, int receipts);
 }

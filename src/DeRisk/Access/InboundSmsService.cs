@@ -1,4 +1,7 @@
+using Azure;
+using Azure.Data.Tables;
 using DeRisk.Delivery;
+using DeRisk.Storage;
 using DeRisk.Subscribers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,9 +21,12 @@ public abstract record InboundOutcome
 /// <summary>
 /// Twilio's inbound SMS webhook: the opt-out keywords carriers require. STOP and its synonyms turn the sender's SMS
 /// channel off (the next alert is suppressed, not sent); START / YES / UNSTOP turn a stopped channel back on; HELP /
-/// INFO say what DeRisk is and how to stop. Replies are TwiML, built with the Twilio SDK.
+/// INFO say what DeRisk is and how to stop. Replies are TwiML, built with the Twilio SDK. Each inbound message is
+/// acted on once: its MessageSid is recorded after it is handled, and a signed request carrying a MessageSid already
+/// recorded — Twilio's retry, or a captured STOP replayed after START — changes nothing and gets no reply.
 /// </summary>
 public sealed partial class InboundSmsService(
+    DeRiskTables tables,
     ContactStore contacts,
     SubscriberStore subscribers,
     TwilioSignature signatures,
@@ -46,6 +52,32 @@ public sealed partial class InboundSmsService(
             return new InboundOutcome.Rejected();
         }
 
+        var receipt = form.GetValueOrDefault("MessageSid") is { Length: > 0 } sid ? Hashing.Sha256Hex(sid) : null;
+        if (receipt is null || await tables.InboundMessages.GetEntityIfExistsAsync<TableEntity>(receipt[..2], receipt, ["PartitionKey"], cancellationToken).ConfigureAwait(false) is { HasValue: true })
+        {
+            LogReplayed(logger);
+            return new InboundOutcome.Reply(new MessagingResponse().ToString());
+        }
+
+        var outcome = await ActAsync(form, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await tables.InboundMessages.AddEntityAsync(new TableEntity(receipt[..2], receipt) { ["ReceivedAt"] = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
+        {
+            // The same message handled twice at once (Twilio's retry racing the original): STOP and START are idempotent.
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Deletes the records of inbound messages received before <paramref name="before"/>; returns how many.</summary>
+    public Task<int> DeleteReceiptsOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        tables.InboundMessages.DeleteWhereAsync(TableClient.CreateQueryFilter($"ReceivedAt lt {before}"), cancellationToken);
+
+    private async Task<InboundOutcome> ActAsync(IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
         var keyword = Keyword(form.GetValueOrDefault("Body"));
         if (HelpWords.Contains(keyword))
         {
@@ -97,6 +129,9 @@ public sealed partial class InboundSmsService(
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Twilio inbound webhook rejected: missing or invalid X-Twilio-Signature")]
     private static partial void LogRejected(ILogger logger);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Twilio inbound webhook without a new MessageSid (a retry or a replay): nothing done")]
+    private static partial void LogReplayed(ILogger logger);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} sent STOP: SMS off")]
     private static partial void LogStopped(ILogger logger, string subscriberId);

@@ -8,6 +8,9 @@ namespace DeRisk.Access;
 /// <summary>The outcome of asking for a unit of a limit: allowed, or when to try again.</summary>
 public readonly record struct LimitDecision(bool Allowed, TimeSpan RetryAfter);
 
+/// <summary>One unit of one limit a request needs: at most <paramref name="Max"/> per <paramref name="Window"/> for <paramref name="Key"/>.</summary>
+public sealed record LimitRequest(string Limit, string Key, int Max, TimeSpan Window);
+
 /// <summary>
 /// Fixed-window counters in Table Storage, shared by every instance of the app (an in-memory limiter would reset per
 /// instance and let a scaled-out app be pumped N times over). Row = the window's start; the key is hashed, so phone
@@ -15,13 +18,38 @@ public readonly record struct LimitDecision(bool Allowed, TimeSpan RetryAfter);
 /// </summary>
 public sealed class RateLimiter(DeRiskTables tables, TimeProvider time)
 {
+    /// <summary>
+    /// Takes one unit of every limit, or none: when any of them is used up nothing is counted, so a refused request
+    /// costs the caller nothing. Returns the first limit that refused (null when all were taken) and when to retry.
+    /// (Two requests racing for the last unit of one limit while another of theirs is taken may both be refused.)
+    /// </summary>
+    public async Task<(LimitRequest? Refused, TimeSpan RetryAfter)> TryAcquireAllAsync(IReadOnlyList<LimitRequest> requests, CancellationToken cancellationToken)
+    {
+        foreach (var request in requests)
+        {
+            var (partition, row, _, retryAfter) = Locate(request.Limit, request.Key, request.Window);
+            var found = await tables.Limits.GetEntityIfExistsAsync<TableEntity>(partition, row, ["Count"], cancellationToken).ConfigureAwait(false);
+            if (found.HasValue && (found.Value!.GetInt32("Count") ?? 0) >= request.Max)
+            {
+                return (request, retryAfter);
+            }
+        }
+
+        foreach (var request in requests)
+        {
+            var decision = await TryAcquireAsync(request.Limit, request.Key, request.Max, request.Window, cancellationToken).ConfigureAwait(false);
+            if (!decision.Allowed)
+            {
+                return (request, decision.RetryAfter);
+            }
+        }
+
+        return (null, TimeSpan.Zero);
+    }
+
     public async Task<LimitDecision> TryAcquireAsync(string limit, string key, int max, TimeSpan window, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
-        var retryAfter = windowStart + window - now;
-        var partition = limit + ":" + Hashing.Sha256Hex(key)[..32];
-        var row = windowStart.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+        var (partition, row, windowEnd, retryAfter) = Locate(limit, key, window);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var found = await tables.Limits.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -29,7 +57,7 @@ public sealed class RateLimiter(DeRiskTables tables, TimeProvider time)
             {
                 if (!found.HasValue || found.Value is not { } counter)
                 {
-                    await tables.Limits.AddEntityAsync(new TableEntity(partition, row) { ["Count"] = 1, ["ExpiresAt"] = windowStart + window }, cancellationToken).ConfigureAwait(false);
+                    await tables.Limits.AddEntityAsync(new TableEntity(partition, row) { ["Count"] = 1, ["ExpiresAt"] = windowEnd }, cancellationToken).ConfigureAwait(false);
                     return new LimitDecision(true, TimeSpan.Zero);
                 }
 
@@ -50,5 +78,13 @@ public sealed class RateLimiter(DeRiskTables tables, TimeProvider time)
 
         // Heavy contention on one key is itself a sign of abuse.
         return new LimitDecision(false, retryAfter);
+    }
+
+    /// <summary>The counter row of the current fixed window for the key, the window's end and the time left until it.</summary>
+    private (string Partition, string Row, DateTimeOffset WindowEnd, TimeSpan RetryAfter) Locate(string limit, string key, TimeSpan window)
+    {
+        var now = time.GetUtcNow();
+        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
+        return (limit + ":" + Hashing.Sha256Hex(key)[..32], windowStart.UtcTicks.ToString("D19", CultureInfo.InvariantCulture), windowStart + window, windowStart + window - now);
     }
 }

@@ -20,7 +20,8 @@ public enum StatusCallbackOutcome
 /// <summary>
 /// Twilio's message status callbacks (queued -> sent -> delivered / undelivered / failed with ErrorCode). The
 /// X-Twilio-Signature is checked with the Twilio SDK's RequestValidator against the configured public callback URL,
-/// so a forged or replayed-elsewhere call changes nothing. A status never moves a delivery backwards.
+/// so a forged or replayed-elsewhere call changes nothing. A status never moves a delivery backwards, and the same
+/// status again (Twilio's retry of a callback, or a replay of a captured one) changes nothing.
 /// </summary>
 public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<TwilioOptions> options, TwilioSignature signatures, TimeProvider time, ILogger<DeliveryStatusService> logger)
 {
@@ -56,7 +57,7 @@ public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<
 
         var row = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(subscriberId, notificationId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue || row.Value is not { } record || record.GetString("ProviderId") != sid
-            || (record.GetString("ProviderStatus") is { } known && Rank.TryGetValue(known, out var knownRank) && knownRank >= rank && known != status))
+            || (record.GetString("ProviderStatus") is { } known && Rank.TryGetValue(known, out var knownRank) && knownRank >= rank))
         {
             return StatusCallbackOutcome.Ignored;
         }

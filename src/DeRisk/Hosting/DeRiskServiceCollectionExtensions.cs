@@ -190,7 +190,9 @@ public static class DeRiskServiceCollectionExtensions
         builder.Services.TryAddSingleton<ContactStore>();
         builder.Services.TryAddSingleton<TokenStore>();
         builder.Services.TryAddSingleton<RateLimiter>();
+        builder.Services.TryAddSingleton<ConfirmationCodes>();
         builder.Services.TryAddSingleton<SignUpService>();
+        builder.Services.TryAddSingleton<ChannelService>();
         builder.Services.TryAddSingleton<InboundSmsService>();
         builder.Services.TryAddSingleton<OpsService>();
         builder.Services.TryAddSingleton<HousekeepingService>();

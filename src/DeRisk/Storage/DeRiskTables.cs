@@ -19,6 +19,7 @@ public sealed class DeRiskTables
         Contacts = service.GetTableClient(prefix + "Contacts");
         Tokens = service.GetTableClient(prefix + "Tokens");
         Limits = service.GetTableClient(prefix + "Limits");
+        InboundMessages = service.GetTableClient(prefix + "InboundMessages");
     }
 
     /// <summary>Partition = shard; row = subscriber id (profile) or "{subscriberId}|r|{ruleId}" (rule).</summary>
@@ -40,8 +41,8 @@ public sealed class DeRiskTables
     public TableClient Deliveries { get; }
 
     /// <summary>
-    /// Partition = "{channel}:{SHA-256 of the address}"; row "" = the subscriber who owns it, row "code" = the pending
-    /// confirmation code (hash, expiry, tries left). Addresses are keyed by hash so any address is a valid key.
+    /// Partition = "{channel}:{SHA-256 of the address}"; row "owner" = the subscriber who confirmed it, row "code" = the
+    /// pending confirmation code (hash, the subscriber and purpose it was issued for, expiry, tries left). Addresses are keyed by hash so any address is a valid key.
     /// </summary>
     public TableClient Contacts { get; }
 
@@ -51,7 +52,13 @@ public sealed class DeRiskTables
     /// <summary>Partition = "{limit}:{hashed key}"; row = the window's start: request counters for anti-abuse limits.</summary>
     public TableClient Limits { get; }
 
-    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, MarketDaily, Deliveries, Contacts, Tokens, Limits];
+    /// <summary>
+    /// Partition = the first two hex digits of the row; row = SHA-256 of an inbound SMS's MessageSid: the messages
+    /// already acted on, so a replayed webhook changes nothing.
+    /// </summary>
+    public TableClient InboundMessages { get; }
+
+    public IEnumerable<TableClient> All => [Subscribers, AlertStates, MarketHistory, MarketSnapshots, MarketDaily, Deliveries, Contacts, Tokens, Limits, InboundMessages];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,9 @@ public abstract record ApiOutcome<T>
     /// <summary>Invalid input, field by field; nothing was written.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : ApiOutcome<T>;
 
+    /// <summary>The request is understood but conflicts with what is stored (e.g. removing the last address).</summary>
+    public sealed record Conflict(string Detail) : ApiOutcome<T>;
+
     /// <summary>An anti-abuse limit was reached; try again after <paramref name="RetryAfter"/>.</summary>
     public sealed record Limited(TimeSpan RetryAfter, string Detail) : ApiOutcome<T>;
 

@@ -284,7 +284,7 @@ public sealed partial class MeService(
     private static ApiOutcome<T>.Invalid TooLarge<T>() =>
         ApiOutcome.Error<T>("$", string.Create(CultureInfo.InvariantCulture, $"Your rules together would exceed {SubscriberStore.MaxRulesJsonLength} characters of JSON; simplify or delete one."));
 
-    private static MeView ToView(Subscriber s, int rules) =>
+    internal static MeView ToView(Subscriber s, int rules) =>
         new(s.Id, s.Phone, s.SmsState, s.Email, s.EmailState, s.CreatedAt, s.Delivery.TimeZone,
             s.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
             s.Delivery.DailyCap, rules);

@@ -7,6 +7,29 @@ public static class PhoneNumberRules
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
+    /// <summary>
+    /// A number DeRisk may send SMS to: valid, mobile (libphonenumber's number type: premium-rate, shared-cost, toll-free,
+    /// VoIP, pager and unknown ranges are refused) and in one of the allowed countries (which also refuses
+    /// non-geographic ranges such as satellite networks, region "001"). The SMS-pumping guard Twilio recommends.
+    /// </summary>
+    public static bool TryNormalizeForSms(string? raw, IReadOnlySet<string> countries, out string e164, out string error)
+    {
+        if (!TryNormalize(raw, out e164, out error))
+        {
+            return false;
+        }
+
+        var region = Util.GetRegionCodeForNumber(Util.Parse(e164, null));
+        if (region is null || !countries.Contains(region))
+        {
+            error = $"DeRisk sends SMS only to mobile numbers in {string.Join(", ", countries.Order(StringComparer.Ordinal))}; use email instead.";
+            e164 = "";
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Normalises an E.164 mobile number ("+" and country code required), or says what is wrong with it.</summary>
     public static bool TryNormalize(string? raw, out string e164, out string error)
     {

@@ -24,12 +24,12 @@ public sealed partial class SubscriberErasure(
         await deliveries.DeleteAllAsync(subscriber.Id, cancellationToken).ConfigureAwait(false);
         if (subscriber.Phone is not null)
         {
-            await contacts.ForgetAsync(Notification.SmsChannel, subscriber.Phone, cancellationToken).ConfigureAwait(false);
+            await contacts.ForgetAsync(Notification.SmsChannel, subscriber.Phone, subscriber.Id, cancellationToken).ConfigureAwait(false);
         }
 
         if (subscriber.Email is not null)
         {
-            await contacts.ForgetAsync(Notification.EmailChannel, subscriber.Email, cancellationToken).ConfigureAwait(false);
+            await contacts.ForgetAsync(Notification.EmailChannel, subscriber.Email, subscriber.Id, cancellationToken).ConfigureAwait(false);
         }
 
         await store.DeleteAsync(subscriber.Id, cancellationToken).ConfigureAwait(false);

@@ -81,6 +81,21 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes a channel's address (the profile keeps no trace of it); false if there is no such subscriber.</summary>
+    public async Task<bool> RemoveAddressAsync(string subscriberId, string channel, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var prefix = ColumnPrefix(channel);
+        var entity = new TableEntity(ShardOf(subscriberId), subscriberId)
+        {
+            // A merge cannot drop a column: an empty string is read back as no address.
+            [channel == Delivery.Notification.SmsChannel ? "Phone" : "Email"] = "",
+            [prefix + "State"] = ChannelState.None,
+            [prefix + "ChangedAt"] = at,
+            [prefix + "ChangeReason"] = "address removed by the subscriber",
+        };
+        return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Adds a rule unless the subscriber already holds <paramref name="maxRules"/>.</summary>
     public Task<RuleWrite> TryAddRuleAsync(string subscriberId, StoredRule rule, CancellationToken cancellationToken, int maxRules = int.MaxValue) =>
         MutateRulesAsync(subscriberId, rules =>
@@ -318,9 +333,9 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
 
     private static Subscriber ToSubscriber(TableEntity row) =>
         new(row.RowKey,
-            row.GetString("Phone"),
+            row.GetString("Phone") is { Length: > 0 } phone ? phone : null,
             row.GetString("SmsState") ?? ChannelState.None,
-            row.GetString("Email"),
+            row.GetString("Email") is { Length: > 0 } email ? email : null,
             row.GetString("EmailState") ?? ChannelState.None,
             row.GetDateTimeOffset("CreatedAt") ?? default,
             new DeliveryPreferences(

@@ -92,7 +92,7 @@ public sealed class InboundSmsTests(AzuriteFixture azurite) : LocalHostWithTwili
 
     private static Dictionary<string, string> Form(string from, string body) => new()
     {
-        ["MessageSid"] = "SM" + new string('0', 32),
+        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
         ["AccountSid"] = LocalHostFactory.AccountSid,
         ["From"] = from,
         ["To"] = "+15005550006",

@@ -119,25 +119,30 @@ public sealed class SignUpTests(AzuriteFixture azurite) : LocalHostWithTwilioSin
     }
 
     [Fact]
-    public async Task Someone_who_knows_a_number_cannot_change_its_email_and_a_confirmed_new_email_replaces_the_old()
+    public async Task Someone_who_knows_a_number_cannot_change_its_email_and_the_owner_replaces_it_with_their_token()
     {
         var owner = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550190", "ivan@example.com");
 
-        // A stranger with the owner's number and their own email: the owner's profile does not change.
+        // A stranger with the owner's number and their own email: the owner's profile does not change, and the
+        // stranger's email code is not the owner's.
         Assert.Equal(HttpStatusCode.Accepted, (await Client("192.0.2.50").PostAsJsonAsync("/api/subscribers", new { phone = "+14155550190", email = "mallory@example.com" })).StatusCode);
+        var strangerCode = System.Text.RegularExpressions.Regex.Match(Mail.Emails.Last(e => e.To == "mallory@example.com").Text, @"\d{6}").Value;
+        var stranger = await Client("192.0.2.50").PostAsJsonAsync("/api/subscribers/confirm", new { email = "mallory@example.com", code = strangerCode });
+        Assert.NotEqual(owner.Id, (await Json(stranger)).GetProperty("subscriberId").GetString());
         var me = await Json(await owner.Client.GetAsync("/api/me"));
         Assert.Equal(("ivan@example.com", "active"), (me.GetProperty("email").GetString(), me.GetProperty("emailState").GetString()));
 
-        // The owner confirms a new email of their own: it replaces the old one, which is forgotten.
-        await Client().PostAsJsonAsync("/api/subscribers", new { phone = "+14155550190", email = "ivan@example.org" });
+        // The owner asks for a new email with their token and confirms it with the token: it replaces the old one, which is forgotten.
+        Assert.Equal(HttpStatusCode.Accepted, (await owner.Client.PostAsJsonAsync("/api/me/channels", new { email = "ivan@example.org" })).StatusCode);
         var code = System.Text.RegularExpressions.Regex.Match(Mail.Emails.Last(e => e.To == "ivan@example.org").Text, @"\d{6}").Value;
-        var confirm = await Client().PostAsJsonAsync("/api/subscribers/confirm", new { email = "ivan@example.org", code });
-        Assert.Equal(owner.Id, (await Json(confirm)).GetProperty("subscriberId").GetString());
-        me = await Json(await owner.Client.GetAsync("/api/me"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client().PostAsJsonAsync("/api/subscribers/confirm", new { email = "ivan@example.org", code })).StatusCode);
+        var confirm = await owner.Client.PostAsJsonAsync("/api/me/channels/confirm", new { email = "ivan@example.org", code });
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        me = await Json(confirm);
         Assert.Equal(("ivan@example.org", "active"), (me.GetProperty("email").GetString(), me.GetProperty("emailState").GetString()));
         var contacts = Host.Services.GetRequiredService<Access.ContactStore>();
         Assert.Null(await contacts.OwnerAsync(Notification.EmailChannel, "ivan@example.com", default));
-        Assert.Null(await contacts.OwnerAsync(Notification.EmailChannel, "mallory@example.com", default));
+        Assert.Equal(owner.Id, await contacts.OwnerAsync(Notification.EmailChannel, "ivan@example.org", default));
     }
 
     [Fact]
@@ -173,7 +178,7 @@ public sealed class SignUpTests(AzuriteFixture azurite) : LocalHostWithTwilioSin
     {
         // Signed up, never confirmed: a rule that fires today still queues nothing.
         await Client().PostAsJsonAsync("/api/subscribers", new { phone = "+14155550137" });
-        var pendingId = (await Host.Services.GetRequiredService<Access.ContactStore>().OwnerAsync(Notification.SmsChannel, "+14155550137", default))!;
+        var pendingId = await TestSubscribers.PendingIdAsync(Host.Services, Notification.SmsChannel, "+14155550137");
         await AddDepegRuleAsync(pendingId);
 
         // Phone confirmed, email not: SMS only.

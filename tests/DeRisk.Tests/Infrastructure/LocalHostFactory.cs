@@ -1,4 +1,5 @@
 using DeRisk.LocalHost;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -49,6 +50,9 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["Dispatch:SmsPerSecond"] = "0",
             ["Dispatch:EmailPerSecond"] = "0",
             ["Dispatch:MaxRetryDelay"] = "00:00:00",
+
+            // As behind Azure's front end: one trusted proxy, which appends the client to X-Forwarded-For.
+            ["Access:TrustedProxyCount"] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -60,6 +64,27 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton<IStartupFilter, FrontEndPeer>();
+        });
     }
+}
+
+/// <summary>
+/// The test server has no connection: requests arrive as if through the trusted front end on loopback, which is the
+/// peer the forwarded-headers handling checks (a real Kestrel connection from 127.0.0.1 looks the same).
+/// </summary>
+internal sealed class FrontEndPeer : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, following) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return following(context);
+        });
+        next(app);
+    };
 }

@@ -63,6 +63,13 @@ public static partial class TestSubscribers
         return new TestSubscriber(json.RootElement.GetProperty("subscriberId").GetString()!, token, ClientWith(host, token));
     }
 
+    /// <summary>The subscriber a live sign-up code for the address was issued for (a pending sign-up claims nothing).</summary>
+    public static async Task<string> PendingIdAsync(IServiceProvider services, string channel, string address)
+    {
+        var row = await services.GetRequiredService<DeRiskTables>().Contacts.GetEntityAsync<Azure.Data.Tables.TableEntity>(ContactStore.Key(channel, address), "code");
+        return row.Value.GetString("SubscriberId");
+    }
+
     /// <summary>The code in the newest confirmation SMS the sink took for this number.</summary>
     public static string LastCode(TwilioSink sink, string phone)
     {

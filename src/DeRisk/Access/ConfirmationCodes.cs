@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using DeRisk.Delivery;
+using DeRisk.Subscribers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Access;
+
+/// <summary>A phone number or email address named in a request, normalised: <see cref="Channel"/> is "sms" or "email".</summary>
+public readonly record struct ContactAddress(string Channel, string Address)
+{
+    public string Field => Channel == Notification.SmsChannel ? "phone" : "email";
+
+    public string Describe() => Channel == Notification.SmsChannel ? "phone number" : "email address";
+
+    public string Masked => Channel == Notification.SmsChannel ? Redact.Phone(Address) : Redact.Email(Address);
+}
+
+/// <summary>
+/// Sending 6-digit confirmation codes, for sign-up and for a subscriber's new address alike: the addresses a request
+/// names (a phone DeRisk may text, an email), the anti-abuse limits a code costs — per address per day, and for SMS
+/// the app-wide hourly ceiling — taken all or none, and the send itself.
+/// </summary>
+public sealed partial class ConfirmationCodes(
+    ContactStore contacts,
+    RateLimiter limiter,
+    ISmsSender sms,
+    IEmailSender email,
+    IOptions<AccessOptions> options,
+    ILogger<ConfirmationCodes> logger)
+{
+    public const string ClientSignUpLimit = "signup-client";
+    public const string SmsCeilingLimit = "sms-codes-global";
+
+    /// <summary>The phone and/or email of a body, normalised; at least one is required. Every problem lands in <paramref name="errors"/>.</summary>
+    public List<ContactAddress> ReadAddresses(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var found = new List<ContactAddress>();
+        var rawPhone = JsonFields.OptionalString(body, "phone", errors);
+        var rawEmail = JsonFields.OptionalString(body, "email", errors);
+        if (rawPhone is null && rawEmail is null && !errors.ContainsKey("phone") && !errors.ContainsKey("email"))
+        {
+            errors["phone"] = ["Give a phone number (E.164, mobile) or an email address, or both."];
+            return found;
+        }
+
+        if (rawPhone is not null)
+        {
+            if (PhoneNumberRules.TryNormalizeForSms(rawPhone, options.Value.SmsCountrySet, out var phone, out var error))
+            {
+                found.Add(new ContactAddress(Notification.SmsChannel, phone));
+            }
+            else
+            {
+                errors["phone"] = [error];
+            }
+        }
+
+        if (rawEmail is not null)
+        {
+            if (EmailAddressRules.TryNormalize(rawEmail, out var address, out var error))
+            {
+                found.Add(new ContactAddress(Notification.EmailChannel, address));
+            }
+            else
+            {
+                errors["email"] = [error];
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Takes the limits that codes to these addresses cost, plus <paramref name="extra"/> (the client's), all or none;
+    /// null when taken, else the 429 to answer. Addresses are counted case-insensitively, by hash.
+    /// </summary>
+    public async Task<ApiOutcome<T>.Limited?> TryTakeLimitsAsync<T>(IReadOnlyList<ContactAddress> addresses, IEnumerable<LimitRequest> extra, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var requests = extra.ToList();
+        requests.AddRange(addresses.Select(a => new LimitRequest("codes-" + a.Channel, ContactStore.Key(a.Channel, a.Address), settings.CodesPerAddressPerDay, TimeSpan.FromDays(1))));
+        if (addresses.Any(a => a.Channel == Notification.SmsChannel))
+        {
+            requests.Add(new LimitRequest(SmsCeilingLimit, "all", settings.SmsCodesPerHour, TimeSpan.FromHours(1)));
+        }
+
+        var (refused, retryAfter) = await limiter.TryAcquireAllAsync(requests, cancellationToken).ConfigureAwait(false);
+        if (refused is null)
+        {
+            return null;
+        }
+
+        if (refused.Limit == SmsCeilingLimit)
+        {
+            LogSmsCeiling(logger, settings.SmsCodesPerHour, retryAfter);
+            return new ApiOutcome<T>.Limited(retryAfter, "DeRisk is sending too many confirmation SMS right now; try again later, or use an email address.");
+        }
+
+        if (refused.Limit == ClientSignUpLimit)
+        {
+            return new ApiOutcome<T>.Limited(retryAfter, "Too many sign-ups from this client; try again later.");
+        }
+
+        var address = addresses.First(a => "codes-" + a.Channel == refused.Limit);
+        return new ApiOutcome<T>.Limited(retryAfter, $"This {address.Describe()} has had its confirmation codes for today.");
+    }
+
+    /// <summary>
+    /// Issues a code for the address (bound to <paramref name="subscriberId"/> and <paramref name="purpose"/>) and
+    /// sends it; null when the provider took it, else the outcome to answer.
+    /// </summary>
+    public async Task<ApiOutcome<T>?> SendAsync<T>(ContactAddress address, string subscriberId, CodePurpose purpose, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var code = await contacts.IssueCodeAsync(address.Channel, address.Address, subscriberId, purpose, now + settings.CodeLifetime, settings.MaxCodeAttempts, cancellationToken).ConfigureAwait(false);
+        var text = string.Create(CultureInfo.InvariantCulture, $"DeRisk code: {code}. It expires in {settings.CodeLifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message.");
+        var messageId = $"confirm-{subscriberId}-{address.Channel}-{now.ToUnixTimeSeconds()}";
+        var result = address.Channel == Notification.SmsChannel
+            ? await sms.SendAsync(new SmsMessage(address.Address, text, subscriberId, messageId), cancellationToken).ConfigureAwait(false)
+            : await email.SendAsync(new EmailMessage(address.Address, "Your DeRisk confirmation code", text, subscriberId, messageId), cancellationToken).ConfigureAwait(false);
+        switch (result)
+        {
+            case SendResult.Accepted:
+                LogCodeSent(logger, subscriberId, address.Channel, address.Masked);
+                return null;
+            case SendResult.Permanent permanent:
+                LogCodeRefused(logger, subscriberId, address.Channel, permanent.Error);
+                return ApiOutcome.Error<T>(address.Field, $"This {address.Describe()} cannot receive messages: {permanent.Error}");
+            case SendResult.Transient transient:
+                return new ApiOutcome<T>.Unavailable("The confirmation code could not be sent just now; try again shortly.", transient.RetryAfter);
+            default:
+                return new ApiOutcome<T>.Unavailable("The confirmation code could not be sent just now; try again shortly.", null);
+        }
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Confirmation code for subscriber {SubscriberId} sent by {Channel} to {Address}")]
+    private static partial void LogCodeSent(ILogger logger, string subscriberId, string channel, string address);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Confirmation code for subscriber {SubscriberId} refused by the {Channel} provider: {Error}")]
+    private static partial void LogCodeRefused(ILogger logger, string subscriberId, string channel, string error);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Confirmation SMS ceiling reached ({PerHour} per hour across all clients): SMS codes refused for {RetryAfter}; email sign-up goes on. A pumping attack, or time to raise Access:SmsCodesPerHour.")]
+    private static partial void LogSmsCeiling(ILogger logger, int perHour, TimeSpan retryAfter);
+}
