@@ -284,8 +284,14 @@ public sealed partial class MeService(
     private static ApiOutcome<T>.Invalid TooLarge<T>() =>
         ApiOutcome.Error<T>("$", string.Create(CultureInfo.InvariantCulture, $"Your rules together would exceed {SubscriberStore.MaxRulesJsonLength} characters of JSON; simplify or delete one."));
 
+    /// <summary>
+    /// The profile as its subscriber sees it. An address not yet confirmed is shown masked: a sign-up may name an
+    /// address someone else holds, and what a new subscriber sees must not differ with who holds it.
+    /// </summary>
     internal static MeView ToView(Subscriber s, int rules) =>
-        new(s.Id, s.Phone, s.SmsState, s.Email, s.EmailState, s.CreatedAt, s.Delivery.TimeZone,
+        new(s.Id,
+            s.Phone is { } phone && s.SmsState == ChannelState.Pending ? Redact.Phone(phone) : s.Phone, s.SmsState,
+            s.Email is { } email && s.EmailState == ChannelState.Pending ? Redact.Email(email) : s.Email, s.EmailState, s.CreatedAt, s.Delivery.TimeZone,
             s.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
             s.Delivery.DailyCap, rules);
 

@@ -30,6 +30,9 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite) : LocalHost
         { "POST", "/api/me/rules/{rule}/test", null },
         { "GET", "/api/me/alerts", null },
         { "POST", "/api/me/tokens/revoke", null },
+        { "POST", "/api/me/channels", """{"phone":"+14155550152"}""" },
+        { "POST", "/api/me/channels/confirm", """{"phone":"+14155550152","code":"123456"}""" },
+        { "DELETE", "/api/me/channels/sms", null },
     };
 
     [Theory]
@@ -80,7 +83,7 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite) : LocalHost
     {
         var owner = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550152");
         var ruleId = await AddRuleAsync(owner);
-        var intruder = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550153");
+        var intruder = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550153", "intruder@example.com");
         var ownerRows = (await TableSnapshot.TakeAsync(Host.Services)).Split('\n').Where(l => l.Contains(owner.Id, StringComparison.Ordinal)).ToList();
 
         using var request = Request(method, route.Replace("{rule}", ruleId, StringComparison.Ordinal), body);
@@ -92,9 +95,15 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite) : LocalHost
         {
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
+        else if (route.EndsWith("/confirm", StringComparison.Ordinal))
+        {
+            // A code for the owner's number is no code for anyone else.
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
         else
         {
-            // These routes act on the caller's own data only.
+            // These routes act on the caller's own data only (asking for a code to the owner's number included: the
+            // code would be the intruder's, and only the number's holder could read it).
             Assert.True(response.IsSuccessStatusCode, $"{method} {route}: {(int)response.StatusCode} {text}");
         }
 
