@@ -29,7 +29,7 @@ public static class HttpServices
         forwarded.ForwardLimit = Math.Max(1, access.TrustedProxyCount);
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
-        foreach (var network in access.TrustedNetworks)
+        foreach (var network in access.ParseTrustedNetworks())
         {
             forwarded.KnownIPNetworks.Add(network);
         }

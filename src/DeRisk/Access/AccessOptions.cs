@@ -81,8 +81,8 @@ public sealed class AccessOptions : IValidatableObject
     public IReadOnlySet<string> SmsCountrySet =>
         SmsCountries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => c.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The trusted proxy networks, parsed.</summary>
-    public IReadOnlyList<IPNetwork> TrustedNetworks =>
+    /// <summary>The trusted proxy networks, parsed (a method: validation reads every property, and this one throws on bad input).</summary>
+    public IReadOnlyList<IPNetwork> ParseTrustedNetworks() =>
         TrustedProxyNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => IPNetwork.Parse(n)).ToList();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
