@@ -54,6 +54,9 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.NoContent, await Post("undelivered", signature: null, errorCode: "30003"));
         Assert.Equal(HttpStatusCode.NoContent, await Post("sent", signature: null));
 
+        // The same status again (Twilio's retry, or a captured callback replayed with other fields) changes nothing.
+        Assert.Equal(HttpStatusCode.NoContent, await Post("undelivered", signature: null, errorCode: "30005"));
+
         var record = await Record();
         Assert.Equal(("undelivered", "Twilio 30003 (undelivered)"), (record.ProviderStatus, record.LastError));
     }
