@@ -44,9 +44,30 @@ public sealed class BearerAuthentication(TokenStore tokens)
 /// The client's address for rate limits: the connection's remote address after ASP.NET Core's forwarded-headers
 /// handling (<see cref="HttpServices"/>), which believes X-Forwarded-For only from the trusted front end and only as
 /// many entries as it has proxies (Access:TrustedProxyCount), counted from the right: the entries a client writes
-/// itself on the left are never read.
+/// itself on the left are never read. An IPv6 client counts as its /64, which one subscriber line usually holds whole.
 /// </summary>
 public static class ClientAddress
 {
-    public static string Of(HttpRequest request) => request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string Of(HttpRequest request)
+    {
+        var address = request.HttpContext.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 }

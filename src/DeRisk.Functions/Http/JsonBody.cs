@@ -37,7 +37,9 @@ public static class JsonBody
             }
 
             using var document = JsonDocument.Parse(limited.ToArray());
-            return (document.RootElement.Clone(), null);
+            return WellFormed(document.RootElement)
+                ? (document.RootElement.Clone(), null)
+                : (default, Invalid("$", "Not valid JSON text: a string or property name holds an unpaired surrogate (\\ud800-\\udfff)."));
         }
         catch (JsonException ex)
         {
@@ -45,6 +47,32 @@ public static class JsonBody
             return (default, Invalid("$", ex.LineNumber is > 0
                 ? $"Not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine}."
                 : $"Not valid JSON at position {ex.BytePositionInLine ?? 0}."));
+        }
+    }
+
+    /// <summary>
+    /// Whether every string and property name can be read as text: the parser accepts an escaped lone surrogate
+    /// ("\ud800"), which only fails when read, and a body must never fail later, deep in a service.
+    /// </summary>
+    private static bool WellFormed(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(p => p.Name is not null && WellFormed(p.Value));
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(WellFormed);
+                case JsonValueKind.String:
+                    return element.GetString() is not null;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

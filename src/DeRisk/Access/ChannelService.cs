@@ -66,12 +66,12 @@ public sealed partial class ChannelService(
         }
 
         var now = time.GetUtcNow();
-        if (await codes.SendAsync<SignUpView>(address, subscriberId, CodePurpose.AddChannel, now, cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await codes.SendAsync<SignUpView>(address, subscriberId, CodePurpose.AddChannel, null, now, cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }
 
-        return new ApiOutcome<SignUpView>.Accepted(new SignUpView([address.Channel], now + options.Value.CodeLifetime));
+        return new ApiOutcome<SignUpView>.Accepted(new SignUpView([address.Channel], now + options.Value.CodeLifetime, null));
     }
 
     /// <summary>Confirms a code sent by <see cref="RequestAsync"/> to this subscriber: the address becomes their active channel.</summary>
@@ -104,8 +104,6 @@ public sealed partial class ChannelService(
 
                 LogAdded(logger, subscriberId, address.Channel);
                 return await ViewAsync(subscriberId, cancellationToken).ConfigureAwait(false);
-            case CodeCheck.Wrong { TriesLeft: > 0 } wrong:
-                return ApiOutcome.Error<MeView>("code", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Wrong code; {wrong.TriesLeft} tries left."));
             default:
                 return SignUpService.NoValidCode<MeView>();
         }

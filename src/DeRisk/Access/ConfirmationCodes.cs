@@ -111,10 +111,10 @@ public sealed partial class ConfirmationCodes(
     /// Issues a code for the address (bound to <paramref name="subscriberId"/> and <paramref name="purpose"/>) and
     /// sends it; null when the provider took it, else the outcome to answer.
     /// </summary>
-    public async Task<ApiOutcome<T>?> SendAsync<T>(ContactAddress address, string subscriberId, CodePurpose purpose, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ApiOutcome<T>?> SendAsync<T>(ContactAddress address, string subscriberId, CodePurpose purpose, string? signUpHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var code = await contacts.IssueCodeAsync(address.Channel, address.Address, subscriberId, purpose, now + settings.CodeLifetime, settings.MaxCodeAttempts, cancellationToken).ConfigureAwait(false);
+        var code = await contacts.IssueCodeAsync(address.Channel, address.Address, subscriberId, purpose, signUpHash, now + settings.CodeLifetime, settings.MaxCodeAttempts, cancellationToken).ConfigureAwait(false);
         var text = string.Create(CultureInfo.InvariantCulture, $"DeRisk code: {code}. It expires in {settings.CodeLifetime.TotalMinutes:0} minutes. If you did not ask for it, ignore this message.");
         var messageId = $"confirm-{subscriberId}-{address.Channel}-{now.ToUnixTimeSeconds()}";
         var result = address.Channel == Notification.SmsChannel

@@ -7,7 +7,8 @@ namespace DeRisk.Access;
 
 public abstract record CodeCheck
 {
-    public sealed record Confirmed(string SubscriberId, CodePurpose Purpose) : CodeCheck;
+    /// <param name="SignUpHash">The SHA-256 of the sign-up id the code was issued with (sign-up codes), else null.</param>
+    public sealed record Confirmed(string SubscriberId, CodePurpose Purpose, string? SignUpHash) : CodeCheck;
 
     public sealed record Wrong(int TriesLeft) : CodeCheck;
 
@@ -61,8 +62,11 @@ public sealed class ContactStore(DeRiskTables tables)
         }
     }
 
-    /// <summary>Issues a fresh 6-digit code for the address (replacing any earlier one) and returns it; only its hash is stored.</summary>
-    public async Task<string> IssueCodeAsync(string channel, string address, string subscriberId, CodePurpose purpose, DateTimeOffset expiresAt, int tries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a fresh 6-digit code for the address (replacing any earlier one) and returns it; only its hash is stored,
+    /// with the hash of the sign-up id it was issued with, if any.
+    /// </summary>
+    public async Task<string> IssueCodeAsync(string channel, string address, string subscriberId, CodePurpose purpose, string? signUpHash, DateTimeOffset expiresAt, int tries, CancellationToken cancellationToken)
     {
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -70,6 +74,7 @@ public sealed class ContactStore(DeRiskTables tables)
         {
             ["SubscriberId"] = subscriberId,
             ["Purpose"] = purpose.ToString(),
+            ["SignUpHash"] = signUpHash ?? "",
             ["Salt"] = salt,
             ["CodeHash"] = Hashing.Salted(salt, code),
             ["ExpiresAt"] = expiresAt,
@@ -113,7 +118,7 @@ public sealed class ContactStore(DeRiskTables tables)
                 if (Hashing.FixedTimeEquals(Hashing.Salted(row.GetString("Salt") ?? "", code), row.GetString("CodeHash") ?? ""))
                 {
                     await tables.Contacts.DeleteEntityAsync(key, CodeRow, row.ETag, cancellationToken).ConfigureAwait(false);
-                    return new CodeCheck.Confirmed(row.GetString("SubscriberId")!, rowPurpose);
+                    return new CodeCheck.Confirmed(row.GetString("SubscriberId")!, rowPurpose, row.GetString("SignUpHash") is { Length: > 0 } signUp ? signUp : null);
                 }
 
                 if (triesLeft == 1)
@@ -155,6 +160,17 @@ public sealed class ContactStore(DeRiskTables tables)
                     // Changed meanwhile (a newer code for someone else): it is no longer this subscriber's.
                 }
             }
+        }
+    }
+
+    /// <summary>Voids the address's code if it was issued for this subscriber (another's newer code stays).</summary>
+    public async Task VoidCodeAsync(string channel, string address, string subscriberId, CancellationToken cancellationToken)
+    {
+        var key = Key(channel, address);
+        var row = await tables.Contacts.GetEntityIfExistsAsync<TableEntity>(key, CodeRow, ["SubscriberId"], cancellationToken).ConfigureAwait(false);
+        if (row.HasValue && row.Value!.GetString("SubscriberId") == subscriberId)
+        {
+            await DeleteQuietlyAsync(key, row.Value.ETag, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using DeRisk.Delivery;
 using DeRisk.Storage;
@@ -8,7 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Access;
 
-public sealed record SignUpView(IReadOnlyList<string> Channels, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Where the codes went and until when they hold. <paramref name="SignUpId"/> (sign-up only) identifies this sign-up:
+/// confirming a second address of it needs it, so a code for someone else's sign-up never joins yours.
+/// </summary>
+public sealed record SignUpView(
+    IReadOnlyList<string> Channels,
+    DateTimeOffset ExpiresAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SignUpId);
 
 public sealed record TokenView(string SubscriberId, string Token, string TokenType = "Bearer");
 
@@ -19,8 +27,12 @@ public sealed record TokenView(string SubscriberId, string Token, string TokenTy
 /// created by this sign-up (with every address the request named, pending). So a sign-up never attaches an address to
 /// an existing subscriber — adding one takes the subscriber's token (<see cref="ChannelService"/>) — and it answers
 /// every well-formed request the same way, 202 with the channels the codes went to, whoever holds the addresses.
-/// Codes are stored hashed, expire, are single-use and allow a few tries; sign-ups and confirmations are limited per
-/// client, codes per address per day and confirmation SMS per hour app-wide, and a refused request counts against none.
+/// A new subscriber's first confirmed address makes it theirs; a further address of the same sign-up joins only with
+/// the sign-up id the 202 returned (whoever confirms without it voids the sign-up's other codes), so a code that reached
+/// someone through a sign-up they did not make — an attacker naming their number beside his own email — can never put
+/// them in an account another person holds. Codes are stored hashed, expire, are single-use and allow a few tries;
+/// every failure reads the same. Sign-ups and confirmations are limited per client, codes per address per day and
+/// confirmation SMS per hour app-wide, and a refused request counts against none.
 /// </summary>
 public sealed partial class SignUpService(
     SubscriberStore subscribers,
@@ -33,7 +45,7 @@ public sealed partial class SignUpService(
     ILogger<SignUpService> logger)
 {
     private static readonly string[] SignUpFields = ["phone", "email", "timeZone", "quietHours", "dailyCap"];
-    private static readonly string[] ConfirmFields = ["phone", "email", "code"];
+    private static readonly string[] ConfirmFields = ["phone", "email", "code", "signUpId"];
 
     public async Task<ApiOutcome<SignUpView>> SignUpAsync(JsonElement body, string clientAddress, CancellationToken cancellationToken)
     {
@@ -58,24 +70,33 @@ public sealed partial class SignUpService(
             return limited;
         }
 
+        // Who holds each address: a subscriber who confirmed it (and still has it). Their sign-in code goes to the
+        // address as they confirmed it, never to a variant typed here.
         var owners = new List<string?>();
+        var destinations = new List<ContactAddress>();
         foreach (var address in addresses)
         {
-            owners.Add(await contacts.OwnerAsync(address.Channel, address.Address, cancellationToken).ConfigureAwait(false));
+            var owner = await contacts.OwnerAsync(address.Channel, address.Address, cancellationToken).ConfigureAwait(false);
+            var held = owner is null ? null : (await subscribers.GetProfileAsync(owner, cancellationToken).ConfigureAwait(false))?.ChannelFor(address.Channel).Address;
+            var holds = held is not null && ContactStore.Key(address.Channel, held) == ContactStore.Key(address.Channel, address.Address);
+            owners.Add(holds ? owner : null);
+            destinations.Add(holds ? address with { Address = held! } : address);
         }
 
         var now = time.GetUtcNow();
+        var signUpId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var signUpHash = Hashing.Sha256Hex(signUpId);
         var newSubscriber = owners.Any(o => o is null) ? await CreatePendingAsync(addresses, preferences, now, cancellationToken).ConfigureAwait(false) : null;
         for (var i = 0; i < addresses.Count; i++)
         {
-            var failed = await codes.SendAsync<SignUpView>(addresses[i], owners[i] ?? newSubscriber!, CodePurpose.SignUp, now, cancellationToken).ConfigureAwait(false);
+            var failed = await codes.SendAsync<SignUpView>(destinations[i], owners[i] ?? newSubscriber!, CodePurpose.SignUp, signUpHash, now, cancellationToken).ConfigureAwait(false);
             if (failed is not null)
             {
                 return failed;
             }
         }
 
-        return new ApiOutcome<SignUpView>.Accepted(new SignUpView(addresses.Select(a => a.Channel).ToList(), now + settings.CodeLifetime));
+        return new ApiOutcome<SignUpView>.Accepted(new SignUpView(addresses.Select(a => a.Channel).ToList(), now + settings.CodeLifetime, signUpId));
     }
 
     public async Task<ApiOutcome<TokenView>> ConfirmAsync(JsonElement body, string clientAddress, CancellationToken cancellationToken)
@@ -88,6 +109,12 @@ public sealed partial class SignUpService(
 
         JsonFields.RejectUnknown(body, ConfirmFields, errors);
         var (address, code) = ReadCodeAndAddress(body, codes, errors);
+        var signUpId = JsonFields.OptionalString(body, "signUpId", errors);
+        if (signUpId is { Length: 0 or > 64 })
+        {
+            errors["signUpId"] = ["The signUpId the sign-up answered with, when given."];
+        }
+
         if (errors.Count > 0)
         {
             return new ApiOutcome<TokenView>.Invalid(errors);
@@ -100,23 +127,45 @@ public sealed partial class SignUpService(
         }
 
         var now = time.GetUtcNow();
-        switch (await contacts.CheckCodeAsync(address.Channel, address.Address, code, CodePurpose.SignUp, null, now, cancellationToken).ConfigureAwait(false))
+        if (await contacts.CheckCodeAsync(address.Channel, address.Address, code, CodePurpose.SignUp, null, now, cancellationToken).ConfigureAwait(false) is not CodeCheck.Confirmed confirmed
+            || await subscribers.GetProfileAsync(confirmed.SubscriberId, cancellationToken).ConfigureAwait(false) is not { } profile)
         {
-            case CodeCheck.Confirmed confirmed:
-                if (await ActivateAsync(contacts, subscribers, confirmed.SubscriberId, address, now, cancellationToken).ConfigureAwait(false) is not ActivationResult.Activated)
-                {
-                    return NoValidCode<TokenView>();
-                }
-
-                var token = await tokens.IssueAsync(confirmed.SubscriberId, now, cancellationToken).ConfigureAwait(false);
-                LogConfirmed(logger, confirmed.SubscriberId, address.Channel);
-                return new ApiOutcome<TokenView>.Ok(new TokenView(confirmed.SubscriberId, token));
-            case CodeCheck.Wrong { TriesLeft: > 0 } wrong:
-                return ApiOutcome.Error<TokenView>("code", string.Create(CultureInfo.InvariantCulture, $"Wrong code; {wrong.TriesLeft} tries left."));
-            default:
-                return NoValidCode<TokenView>();
+            return NoValidCode<TokenView>();
         }
+
+        // Signing in proves an address the subscriber holds. Joining a subscriber who already has a confirmed address
+        // takes the id of the sign-up that issued the code; without it, a first confirmation voids the rest of that sign-up.
+        var signedUpHere = signUpId is not null && Hashing.Sha256Hex(signUpId) == confirmed.SignUpHash;
+        var signIn = await contacts.OwnerAsync(address.Channel, address.Address, cancellationToken).ConfigureAwait(false) == confirmed.SubscriberId;
+        var hasConfirmed = IsConfirmed(profile.SmsState) || IsConfirmed(profile.EmailState);
+        if (!signIn && hasConfirmed && !signedUpHere)
+        {
+            LogForeignCode(logger, confirmed.SubscriberId, address.Channel);
+            return ApiOutcome.Error<TokenView>("code", "This code belongs to a sign-up made elsewhere and cannot join it. Sign up again here, or add the address from your account (POST /api/me/channels).");
+        }
+
+        if (await ActivateAsync(contacts, subscribers, confirmed.SubscriberId, address, now, cancellationToken).ConfigureAwait(false) is not ActivationResult.Activated)
+        {
+            return NoValidCode<TokenView>();
+        }
+
+        if (!signIn && !hasConfirmed && !signedUpHere)
+        {
+            foreach (var (channel, other) in new[] { (Notification.SmsChannel, profile.Phone), (Notification.EmailChannel, profile.Email) })
+            {
+                if (channel != address.Channel && other is not null)
+                {
+                    await contacts.VoidCodeAsync(channel, other, confirmed.SubscriberId, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        var token = await tokens.IssueAsync(confirmed.SubscriberId, now, cancellationToken).ConfigureAwait(false);
+        LogConfirmed(logger, confirmed.SubscriberId, address.Channel);
+        return new ApiOutcome<TokenView>.Ok(new TokenView(confirmed.SubscriberId, token));
     }
+
+    private static bool IsConfirmed(string state) => state is not (ChannelState.None or ChannelState.Pending);
 
     /// <summary>The one address (phone or email) and the 6-digit code of a confirmation body.</summary>
     internal static (ContactAddress Address, string Code) ReadCodeAndAddress(JsonElement body, ConfirmationCodes codes, Dictionary<string, string[]> errors)
@@ -136,8 +185,9 @@ public sealed partial class SignUpService(
         return (addresses.FirstOrDefault(), code ?? "");
     }
 
+    /// <summary>One answer for every failed code — wrong, expired, used, out of tries or never issued — so a guess tells nothing about the address.</summary>
     internal static ApiOutcome<T>.Invalid NoValidCode<T>() =>
-        ApiOutcome.Error<T>("code", "No valid code for this address: it expired, was used, or had too many wrong tries. Ask for a new one.");
+        ApiOutcome.Error<T>("code", "Wrong or expired code. A code is single-use, expires, and dies after a few wrong tries: ask for a new one if in doubt.");
 
     internal enum ActivationResult
     {
@@ -168,15 +218,20 @@ public sealed partial class SignUpService(
         }
 
         var current = profile.ChannelFor(address.Channel).Address;
-        if (string.Equals(current, address.Address, StringComparison.OrdinalIgnoreCase))
+        var same = current is not null && ContactStore.Key(address.Channel, current) == ContactStore.Key(address.Channel, address.Address);
+        var written = same
+            ? await subscribers.SetChannelStateAsync(subscriberId, address.Channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false)
+            : await subscribers.SetAddressAsync(subscriberId, address.Channel, address.Address, ChannelState.Active, now, cancellationToken).ConfigureAwait(false);
+        if (!written)
         {
-            return await subscribers.SetChannelStateAsync(subscriberId, address.Channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false)
-                ? ActivationResult.Activated : ActivationResult.NoSubscriber;
+            // The subscriber went meanwhile: the claim must not outlive them.
+            await contacts.ForgetAsync(address.Channel, address.Address, subscriberId, cancellationToken).ConfigureAwait(false);
+            return ActivationResult.NoSubscriber;
         }
 
-        if (!await subscribers.SetAddressAsync(subscriberId, address.Channel, address.Address, ChannelState.Active, now, cancellationToken).ConfigureAwait(false))
+        if (same)
         {
-            return ActivationResult.NoSubscriber;
+            return ActivationResult.Activated;
         }
 
         if (current is not null)
@@ -215,6 +270,9 @@ public sealed partial class SignUpService(
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} created, pending confirmation")]
     private static partial void LogCreated(ILogger logger, string subscriberId);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "A {Channel} code of subscriber {SubscriberId}'s sign-up was confirmed without its sign-up id after another address was confirmed: refused")]
+    private static partial void LogForeignCode(ILogger logger, string subscriberId, string channel);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} confirmed {Channel}; token issued")]
     private static partial void LogConfirmed(ILogger logger, string subscriberId, string channel);

@@ -24,6 +24,12 @@ public static class EmailAddressRules
             return false;
         }
 
+        if (!trimmed.All(char.IsAscii))
+        {
+            error = "Must be an ASCII address (give an international domain in its xn-- form).";
+            return false;
+        }
+
         if (!MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed
             || parsed.Host.Length < 3 || !parsed.Host.Contains('.', StringComparison.Ordinal) || parsed.Host.StartsWith('.') || parsed.Host.EndsWith('.'))
         {

@@ -96,6 +96,86 @@ public sealed partial class AttackTests(AzuriteFixture azurite) : LocalHostWithT
     }
 
     [Fact]
+    public async Task Finding_1_raced_an_attackers_sign_up_naming_the_victims_number_never_puts_the_victim_in_his_account()
+    {
+        // The victim signs up; before they type the code, the attacker signs up with their number and his own email,
+        // so the newest code on the victim's phone is one the attacker's sign-up issued.
+        var victim = Client("198.51.100.9");
+        var victimSignUp = await Json(await victim.PostAsJsonAsync("/api/subscribers", new { phone = "+14155550410" }));
+        var attacker = Client("203.0.113.68");
+        var attackerSignUp = await Json(await attacker.PostAsJsonAsync("/api/subscribers", new { phone = "+14155550410", email = "racer@evil.example" }));
+        Assert.NotEqual(victimSignUp.GetProperty("signUpId").GetString(), attackerSignUp.GetProperty("signUpId").GetString());
+
+        // The attacker confirms his email first; the victim's confirmation of the newest code cannot join his account.
+        var attackerToken = await Json(await attacker.PostAsJsonAsync("/api/subscribers/confirm", new { email = "racer@evil.example", code = EmailCode("racer@evil.example"), signUpId = attackerSignUp.GetProperty("signUpId").GetString() }));
+        var refused = await victim.PostAsJsonAsync("/api/subscribers/confirm", new { phone = "+14155550410", code = SmsCode("+14155550410"), signUpId = victimSignUp.GetProperty("signUpId").GetString() });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var seen = await (await Client(token: attackerToken.GetProperty("token").GetString()).GetAsync("/api/me")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("+14155550410", seen, StringComparison.Ordinal);
+        Assert.Null(await Contacts.OwnerAsync(Notification.SmsChannel, "+14155550410", default));
+
+        // The other order: the victim confirms first, and the attacker's email code of that sign-up is void.
+        var again = Client("203.0.113.69");
+        var second = await Json(await again.PostAsJsonAsync("/api/subscribers", new { phone = "+14155550411", email = "racer2@evil.example" }));
+        var victimToken = await Json(await Client("198.51.100.10").PostAsJsonAsync("/api/subscribers/confirm", new { phone = "+14155550411", code = SmsCode("+14155550411") }));
+        var late = await again.PostAsJsonAsync("/api/subscribers/confirm", new { email = "racer2@evil.example", code = EmailCode("racer2@evil.example"), signUpId = second.GetProperty("signUpId").GetString() });
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        var me = await Json(await Client(token: victimToken.GetProperty("token").GetString()).GetAsync("/api/me"));
+        Assert.Equal(("active", "pending"), (me.GetProperty("smsState").GetString(), me.GetProperty("emailState").GetString()));
+        Assert.Null(await Contacts.OwnerAsync(Notification.EmailChannel, "racer2@evil.example", default));
+    }
+
+    [Fact]
+    public async Task A_two_address_sign_up_confirms_both_with_its_sign_up_id()
+    {
+        var client = Client("198.51.100.11");
+        var signUp = await Json(await client.PostAsJsonAsync("/api/subscribers", new { phone = "+14155550412", email = "both@example.com" }));
+        var id = signUp.GetProperty("signUpId").GetString();
+
+        var first = await Json(await client.PostAsJsonAsync("/api/subscribers/confirm", new { phone = "+14155550412", code = SmsCode("+14155550412"), signUpId = id }));
+        var second = await Json(await client.PostAsJsonAsync("/api/subscribers/confirm", new { email = "both@example.com", code = EmailCode("both@example.com"), signUpId = id }));
+
+        Assert.Equal(first.GetProperty("subscriberId").GetString(), second.GetProperty("subscriberId").GetString());
+        var me = await Json(await Client(token: second.GetProperty("token").GetString()).GetAsync("/api/me"));
+        Assert.Equal(("active", "active", "both@example.com"), (me.GetProperty("smsState").GetString(), me.GetProperty("emailState").GetString(), me.GetProperty("email").GetString()));
+    }
+
+    [Fact]
+    public async Task Finding_3_after_deleting_his_own_account_a_guess_tells_the_attacker_nothing_about_the_number()
+    {
+        await SignUpBySmsAsync("+14155550413");
+        var answers = new List<string>();
+        foreach (var (phone, i) in new[] { ("+14155550413", 0), ("+14155550414", 1) })
+        {
+            var client = Client($"203.0.113.{80 + i}");
+            var email = $"oracle{i}@evil.example";
+            var signUp = await Json(await client.PostAsJsonAsync("/api/subscribers", new { phone, email }));
+            var token = await Json(await client.PostAsJsonAsync("/api/subscribers/confirm", new { email, code = EmailCode(email), signUpId = signUp.GetProperty("signUpId").GetString() }));
+            Assert.Equal(HttpStatusCode.NoContent, (await Client(token: token.GetProperty("token").GetString()).DeleteAsync("/api/me")).StatusCode);
+            var guess = await client.PostAsJsonAsync("/api/subscribers/confirm", new { phone, code = "000000" });
+            answers.Add((int)guess.StatusCode + " " + (await Json(guess)).GetProperty("errors").GetRawText());
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+    }
+
+    [Theory]
+    [InlineData("""{"phone":"\ud800"}""")]
+    [InlineData("""{"\udfff":1}""")]
+    [InlineData("""{"email":"\u212Aate@example.com"}""")]
+    [InlineData("""{"email":"k\u0000@example.com"}""")]
+    public async Task Hostile_strings_are_a_400_problem_and_change_nothing(string body)
+    {
+        var before = await TableSnapshot.TakeAsync(Host.Services);
+
+        var response = await Client().PostAsync("/api/subscribers", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(before, await TableSnapshot.TakeAsync(Host.Services));
+    }
+
+    [Fact]
     public async Task Finding_2_rotating_x_forwarded_for_gains_nothing_against_the_per_client_limits()
     {
         var accepted = 0;
