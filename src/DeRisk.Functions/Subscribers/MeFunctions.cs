@@ -1,8 +1,10 @@
 using DeRisk.Access;
 using DeRisk.Functions.Http;
+using DeRisk.Hosting;
 using DeRisk.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeRisk.Functions.Subscribers;
 
@@ -10,7 +12,7 @@ namespace DeRisk.Functions.Subscribers;
 /// The subscriber's own data, with their bearer token. Anonymous at the gateway: the token is the credential, and the
 /// subscriber id always comes from it, never from the route.
 /// </summary>
-public sealed class MeFunctions(MeService me, ChannelService channels, BearerAuthentication auth, TokenStore tokens, TimeProvider time)
+public sealed class MeFunctions(MeService me, ChannelService channels, BearerAuthentication auth, TokenStore tokens, [FromKeyedServices(Clocks.Wall)] TimeProvider time)
 {
     [Function("GetMe")]
     public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request, CancellationToken cancellationToken) =>

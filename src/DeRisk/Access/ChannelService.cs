@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DeRisk.Delivery;
+using DeRisk.Hosting;
 using DeRisk.Subscribers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,7 @@ public sealed partial class ChannelService(
     ContactStore contacts,
     ConfirmationCodes codes,
     IOptions<AccessOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(Clocks.Wall)] TimeProvider time,
     ILogger<ChannelService> logger)
 {
     public const string SubscriberLimit = "channel-subscriber";

@@ -1,8 +1,10 @@
 using Azure.Data.Tables;
 using DeRisk.Delivery;
+using DeRisk.Hosting;
 using DeRisk.Market;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,11 +33,14 @@ public sealed partial class HousekeepingService(
     IOptions<MarketOptions> marketOptions,
     IOptions<DispatchOptions> dispatchOptions,
     TimeProvider time,
+    [FromKeyedServices(Clocks.Wall)] TimeProvider wallClock,
     ILogger<HousekeepingService> logger)
 {
     public async Task<HousekeepingResult> RunAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        // Counters, codes, sign-ups and receipts are about people, on the wall clock; market rows and deliveries on market time.
+        var now = wallClock.GetUtcNow();
+        var marketNow = time.GetUtcNow();
 
         // A counter row belongs to one fixed window; once the window has ended nothing reads or writes it again.
         var limits = await tables.Limits.DeleteWhereAsync(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), cancellationToken).ConfigureAwait(false);
@@ -54,8 +59,8 @@ public sealed partial class HousekeepingService(
             abandoned++;
         }
 
-        var marketRows = await market.DeleteOlderThanAsync(marketOptions.Value.AllSymbols, now - marketOptions.Value.HistoryRetention, cancellationToken).ConfigureAwait(false);
-        var oldDeliveries = await deliveries.DeleteOlderThanAsync(now - dispatchOptions.Value.RecordRetention, cancellationToken).ConfigureAwait(false);
+        var marketRows = await market.DeleteOlderThanAsync(marketOptions.Value.AllSymbols, marketNow - marketOptions.Value.HistoryRetention, cancellationToken).ConfigureAwait(false);
+        var oldDeliveries = await deliveries.DeleteOlderThanAsync(marketNow - dispatchOptions.Value.RecordRetention, cancellationToken).ConfigureAwait(false);
         var receipts = await inbound.DeleteReceiptsOlderThanAsync(now - options.Value.InboundReceiptRetention, cancellationToken).ConfigureAwait(false);
         if (limits + codes + abandoned + marketRows + oldDeliveries + receipts > 0)
         {

@@ -1,8 +1,10 @@
 using Azure;
 using Azure.Data.Tables;
 using DeRisk.Delivery;
+using DeRisk.Hosting;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Twilio.TwiML;
@@ -32,6 +34,7 @@ public sealed partial class InboundSmsService(
     TwilioSignature signatures,
     IOptions<TwilioOptions> options,
     TimeProvider time,
+    [FromKeyedServices(Clocks.Wall)] TimeProvider wallClock,
     ILogger<InboundSmsService> logger)
 {
     public static readonly IReadOnlySet<string> StopWords = new HashSet<string>(StringComparer.Ordinal) { "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT" };
@@ -62,7 +65,7 @@ public sealed partial class InboundSmsService(
         var outcome = await ActAsync(form, cancellationToken).ConfigureAwait(false);
         try
         {
-            await tables.InboundMessages.AddEntityAsync(new TableEntity(receipt[..2], receipt) { ["ReceivedAt"] = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            await tables.InboundMessages.AddEntityAsync(new TableEntity(receipt[..2], receipt) { ["ReceivedAt"] = wallClock.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
         {

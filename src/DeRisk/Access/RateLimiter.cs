@@ -1,7 +1,9 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using DeRisk.Hosting;
 using DeRisk.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeRisk.Access;
 
@@ -16,7 +18,7 @@ public sealed record LimitRequest(string Limit, string Key, int Max, TimeSpan Wi
 /// instance and let a scaled-out app be pumped N times over). Row = the window's start; the key is hashed, so phone
 /// numbers and addresses never appear in the table. Increments are ETag-guarded.
 /// </summary>
-public sealed class RateLimiter(DeRiskTables tables, TimeProvider time)
+public sealed class RateLimiter(DeRiskTables tables, [FromKeyedServices(Clocks.Wall)] TimeProvider time)
 {
     /// <summary>
     /// Takes one unit of every limit, or none: when any of them is used up nothing is counted, so a refused request

@@ -2,8 +2,10 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using DeRisk.Delivery;
+using DeRisk.Hosting;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +43,7 @@ public sealed partial class SignUpService(
     RateLimiter limiter,
     ConfirmationCodes codes,
     IOptions<AccessOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(Clocks.Wall)] TimeProvider time,
     ILogger<SignUpService> logger)
 {
     private static readonly string[] SignUpFields = ["phone", "email", "timeZone", "quietHours", "dailyCap"];

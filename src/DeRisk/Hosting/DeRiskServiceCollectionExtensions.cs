@@ -182,6 +182,7 @@ public static class DeRiskServiceCollectionExtensions
 
     public static IHostApplicationBuilder AddDeRiskSubscribers(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddKeyedSingleton(Clocks.Wall, TimeProvider.System);
         builder.Services.TryAddSingleton<SubscriberStore>();
         builder.Services.TryAddSingleton<DeRisk.Scale.SyntheticSubscribers>();
         builder.Services.TryAddSingleton<MeService>();

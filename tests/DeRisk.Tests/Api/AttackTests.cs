@@ -214,6 +214,30 @@ public sealed partial class AttackTests(AzuriteFixture azurite) : LocalHostWithT
         }
     }
 
+    [Fact]
+    public async Task Finding_2_a_replay_moving_market_time_fast_neither_resets_a_limit_nor_expires_a_code()
+    {
+        // As in the run command: market time races (a replayed day passes between requests), the wall clock does not.
+        var wall = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+        await using var replay = new LocalHostFactory(Azurite, Time, Sink.BaseAddress, null, Mail.BaseAddress, wall);
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            var http = replay.CreateClient();
+            http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.90");
+            answers.Add((await http.PostAsJsonAsync("/api/subscribers", new { email = $"replay{i}@example.com" })).StatusCode);
+            Time.Advance(TimeSpan.FromDays(1));
+        }
+
+        Assert.Equal(10, answers.Count(a => a == HttpStatusCode.Accepted));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[^1]);
+        var confirm = replay.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await confirm.PostAsJsonAsync("/api/subscribers/confirm", new { email = "replay0@example.com", code = EmailCode("replay0@example.com") })).StatusCode);
+
+        wall.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(HttpStatusCode.BadRequest, (await confirm.PostAsJsonAsync("/api/subscribers/confirm", new { email = "replay1@example.com", code = EmailCode("replay1@example.com") })).StatusCode);
+    }
+
     [Theory]
     [InlineData("+2348031234567")] // Nigeria
     [InlineData("+37061234567")] // Lithuania

@@ -10,9 +10,9 @@ namespace DeRisk.Tests.Infrastructure;
 
 /// <summary>
 /// The local host — the Functions app's own function classes — on a test server, with its own tables and queue on
-/// Azurite, fake time, timers off (tests drive ticks and drains), and Twilio and SendGrid pointed at sinks on 127.0.0.1.
+/// Azurite, fake time (market time, and the wall clock too unless a test gives its own), timers off (tests drive ticks and drains), and Twilio and SendGrid pointed at sinks on 127.0.0.1.
 /// </summary>
-public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider time, Uri twilioBaseUrl, IReadOnlyDictionary<string, string?>? settings = null, Uri? sendGridBaseUrl = null)
+public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider time, Uri twilioBaseUrl, IReadOnlyDictionary<string, string?>? settings = null, Uri? sendGridBaseUrl = null, FakeTimeProvider? wallClock = null)
     : WebApplicationFactory<LocalHostEntryPoint>
 {
     public const string AccountSid = "ACtestaccount";
@@ -67,6 +67,7 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(time);
+            services.AddKeyedSingleton<TimeProvider>(DeRisk.Hosting.Clocks.Wall, wallClock ?? time);
             services.AddSingleton<IStartupFilter, FrontEndPeer>();
         });
     }
