@@ -436,22 +436,10 @@ public sealed partial class AttackTests(AzuriteFixture azurite) : LocalHostWithT
     private async Task<string> SmsStateAsync(string subscriberId) =>
         (await Host.Services.GetRequiredService<SubscriberStore>().GetProfileAsync(subscriberId, default))!.SmsState;
 
-    private static Dictionary<string, string> InboundForm(string from, string body) => new()
-    {
-        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
-        ["AccountSid"] = LocalHostFactory.AccountSid,
-        ["From"] = from,
-        ["To"] = "+15005550006",
-        ["Body"] = body,
-        ["NumMedia"] = "0",
-    };
+    private static Dictionary<string, string> InboundForm(string from, string body) => TwilioSigning.InboundForm(from, body);
 
-    private async Task<HttpResponseMessage> PostInboundAsync(Dictionary<string, string> form, string signature)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/twilio/inbound") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature);
-        return await Host.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostInboundAsync(Dictionary<string, string> form, string signature) =>
+        TwilioSigning.PostInboundAsync(Host.CreateClient(), form, signature);
 
     private static string Shape(JsonElement json) => string.Join(",", json.EnumerateObject().Select(p => p.Name + ":" + p.Value.ValueKind));
 

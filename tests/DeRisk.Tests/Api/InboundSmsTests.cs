@@ -90,22 +90,12 @@ public sealed class InboundSmsTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Equal(ChannelState.Active, (await Host.Services.GetRequiredService<SubscriberStore>().GetProfileAsync(subscriberId, default))!.SmsState);
     }
 
-    private static Dictionary<string, string> Form(string from, string body) => new()
-    {
-        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
-        ["AccountSid"] = LocalHostFactory.AccountSid,
-        ["From"] = from,
-        ["To"] = "+15005550006",
-        ["Body"] = body,
-        ["NumMedia"] = "0",
-    };
+    private static Dictionary<string, string> Form(string from, string body) => TwilioSigning.InboundForm(from, body);
 
     private async Task<HttpResponseMessage> PostAsync(string from, string body, string? signature = null)
     {
         var form = Form(from, body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/twilio/inbound") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSigning.Sign(InboundUrl, form));
-        return await Host.CreateClient().SendAsync(request);
+        return await TwilioSigning.PostInboundAsync(Host.CreateClient(), form, signature ?? TwilioSigning.Sign(InboundUrl, form));
     }
 
     private static async Task<string> ReplyAsync(HttpResponseMessage response)

@@ -18,4 +18,23 @@ public static class TwilioSigning
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
     }
 #pragma warning restore CA5350
+
+    /// <summary>An inbound SMS as Twilio posts it to the messaging webhook, with a MessageSid of its own.</summary>
+    public static Dictionary<string, string> InboundForm(string from, string body) => new()
+    {
+        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+        ["AccountSid"] = LocalHostFactory.AccountSid,
+        ["From"] = from,
+        ["To"] = "+15005550006",
+        ["Body"] = body,
+        ["NumMedia"] = "0",
+    };
+
+    /// <summary>Posts a signed (or given) inbound SMS form to the host's /api/twilio/inbound.</summary>
+    public static async Task<HttpResponseMessage> PostInboundAsync(HttpClient client, IReadOnlyDictionary<string, string> form, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/twilio/inbound") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", signature);
+        return await client.SendAsync(request);
+    }
 }
