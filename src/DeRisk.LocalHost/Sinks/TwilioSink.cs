@@ -25,6 +25,8 @@ public sealed class TwilioSink : LocalSink
     private readonly string _accountSid;
     private readonly string _authToken;
     private readonly ConcurrentQueue<SinkFailure> _failures = new();
+    private readonly ConcurrentQueue<SinkFailure> _listFailures = new();
+    private int _dropAfterAccepting;
     private readonly ConcurrentQueue<SinkMessage> _accepted = new();
     private readonly TimeProvider _time;
     private int _requests;
@@ -47,8 +49,20 @@ public sealed class TwilioSink : LocalSink
     /// <summary>Decides, per valid request (To, Body), to fail it instead of accepting it: for chaos runs.</summary>
     public Func<string, string, SinkFailure?>? Chaos { get; set; }
 
-    /// <summary>Answers the next request with this failure instead of accepting it.</summary>
+    /// <summary>Answers the next request with this failure instead of accepting it (status 0: drops the connection, taking nothing).</summary>
     public void FailNext(SinkFailure failure) => _failures.Enqueue(failure);
+
+    /// <summary>Decides, per accepted message (To, Body), to drop the connection instead of answering: for chaos runs.</summary>
+    public Func<string, string, bool>? DropAfterAccepting { get; set; }
+
+    /// <summary>Decides, per message-list request, to fail it (status 0: drop the connection): for chaos runs.</summary>
+    public Func<SinkFailure?>? ListChaos { get; set; }
+
+    /// <summary>Answers the next message-list request with this failure (status 0: drops the connection instead).</summary>
+    public void FailNextList(SinkFailure failure) => _listFailures.Enqueue(failure);
+
+    /// <summary>Accepts the next valid message and then drops the connection before answering: the sender cannot know it was taken.</summary>
+    public void AcceptNextThenDrop() => Interlocked.Increment(ref _dropAfterAccepting);
 
     protected override void Map(WebApplication app)
     {
@@ -66,6 +80,13 @@ public sealed class TwilioSink : LocalSink
 
         if (_failures.TryDequeue(out var failure))
         {
+            if (failure.Status == 0)
+            {
+                // A connection that drops before anything was taken.
+                context.Abort();
+                return Results.Empty;
+            }
+
             return Error(failure, context);
         }
 
@@ -115,7 +136,31 @@ public sealed class TwilioSink : LocalSink
         var message = new SinkMessage(sid, to, from, service, body ?? "", Field("StatusCallback"), _time.GetUtcNow());
         _accepted.Enqueue(message);
         Accepted?.Invoke(message);
+        if (TakeOne(ref _dropAfterAccepting) || DropAfterAccepting?.Invoke(to, body ?? "") == true)
+        {
+            context.Abort();
+            return Results.Empty;
+        }
+
         return Results.Json(Resource(message), statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Takes one from a counter of pending requests, if any is left.</summary>
+    private static bool TakeOne(ref int counter)
+    {
+        var pending = Volatile.Read(ref counter);
+        while (pending > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref counter, pending - 1, pending);
+            if (seen == pending)
+            {
+                return true;
+            }
+
+            pending = seen;
+        }
+
+        return false;
     }
 
     /// <summary>Twilio's message list (newest first), filtered by To, one page.</summary>
@@ -124,6 +169,17 @@ public sealed class TwilioSink : LocalSink
         if (!Authenticated(context.Request, accountSid))
         {
             return Error(new SinkFailure(401, 20003, "Authenticate"), context);
+        }
+
+        if (_listFailures.TryDequeue(out var failure) || ListChaos?.Invoke() is { } injected && (failure = injected) is not null)
+        {
+            if (failure.Status == 0)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
+            return Error(failure, context);
         }
 
         var to = context.Request.Query["To"].ToString();

@@ -65,6 +65,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
             ["Status"] = DeliveryStatus.Sending,
             ["Attempts"] = 1,
             ["ClaimedAt"] = now,
+            ["UnfinishedSince"] = now,
             ["UpdatedAt"] = now,
         };
         try
@@ -89,13 +90,16 @@ public sealed class DeliveryStore(DeRiskTables tables)
             return new ClaimResult.HeldElsewhere();
         }
 
-        var unfinishedSince = status == DeliveryStatus.Sending ? existing.GetDateTimeOffset("ClaimedAt") : null;
+        // "UnfinishedSince" is when the earliest attempt whose outcome is still unknown began: a row left "sending"
+        // keeps it (the provider may have taken any attempt since), a settled outcome starts it afresh.
+        var unfinishedSince = status == DeliveryStatus.Sending ? existing.GetDateTimeOffset("UnfinishedSince") ?? existing.GetDateTimeOffset("ClaimedAt") : null;
         var attempts = (existing.GetInt32("Attempts") ?? 0) + 1;
         var update = new TableEntity(notification.SubscriberId, notification.Id)
         {
             ["Status"] = DeliveryStatus.Sending,
             ["Attempts"] = attempts,
             ["ClaimedAt"] = now,
+            ["UnfinishedSince"] = unfinishedSince ?? now,
             ["UpdatedAt"] = now,
         };
         try
@@ -106,6 +110,30 @@ public sealed class DeliveryStore(DeRiskTables tables)
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
         {
             return new ClaimResult.HeldElsewhere();
+        }
+    }
+
+    /// <summary>
+    /// Gives up a claim whose attempt's outcome is still unknown: the row stays "sending" with its UnfinishedSince, so
+    /// the next claim — at once, not after the claim timeout — asks the provider before anything else. False if the
+    /// claim was lost meanwhile.
+    /// </summary>
+    public async Task<bool> ReleaseUnknownAsync(DeliveryClaim claim, DateTimeOffset now, string error, CancellationToken cancellationToken)
+    {
+        var update = new TableEntity(claim.SubscriberId, claim.NotificationId)
+        {
+            ["ClaimedAt"] = DateTimeOffset.UnixEpoch,
+            ["UpdatedAt"] = now,
+            ["LastError"] = error.Length <= 1000 ? error : error[..1000],
+        };
+        try
+        {
+            await tables.Deliveries.UpdateEntityAsync(update, claim.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return false;
         }
     }
 
@@ -143,8 +171,8 @@ public sealed class DeliveryStore(DeRiskTables tables)
     /// <summary>
     /// Records a notification settled without a send attempt (suppressed, expired) and returns null; or, when an
     /// earlier copy of it was already settled (sent, failed, ...), leaves that record as it is and returns its status:
-    /// this copy is a redelivery. (A record an earlier attempt left "sending" is overwritten: that attempt's outcome
-    /// was never learnt.)
+    /// this copy is a redelivery. A record an earlier attempt left "sending" is left as it is too and "sending" is
+    /// returned: that attempt may have reached the provider, which must be asked before anything is recorded.
     /// </summary>
     public async Task<string?> RecordUnsentAsync(Notification notification, string status, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -175,7 +203,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
             return null;
         }
 
-        if (found.GetString("Status") is { } known && DeliveryStatus.IsFinal(known))
+        if (found.GetString("Status") is { } known && (DeliveryStatus.IsFinal(known) || known == DeliveryStatus.Sending))
         {
             return known;
         }

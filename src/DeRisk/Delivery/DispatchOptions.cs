@@ -63,4 +63,13 @@ public sealed class DispatchOptions
     /// <summary>After this many deliveries with transient failures, a message is dead-lettered with its last error.</summary>
     [Range(1, 100)]
     public int MaxDeliveryCount { get; set; } = 5;
+
+    /// <summary>
+    /// Deliveries past <see cref="MaxDeliveryCount"/> a message may still spend asking the provider whether an attempt
+    /// whose outcome is unknown was taken, while the provider's message list fails. Only when that list has not answered
+    /// by then is the message dead-lettered ("ReconciliationFailed"): an SMS the provider took is never recorded unsent
+    /// for a fault the retry budget could absorb.
+    /// </summary>
+    [Range(1, 100)]
+    public int ReconcileAttempts { get; set; } = 10;
 }

@@ -9,7 +9,11 @@ public sealed record DispatchResult(int Received, int Sent, int Duplicates, int 
 
 /// <summary>
 /// Drains the notification queue: for each message, claims its delivery record (once only), sends it, records the
-/// outcome, and only then settles the message. A message delivered twice finds its record settled and is dropped.
+/// outcome, and settles the message. A message delivered twice finds its record settled and is dropped. Each message
+/// stands alone: whatever goes wrong while handling one (a provider, storage, a bug) releases that message for a later
+/// delivery and never touches the rest of the batch. A final "not sent" status (dead-lettered, failed) is recorded only
+/// after the dead-letter call succeeded, so no copy is ever dropped as a duplicate of an outcome that did not happen;
+/// a send whose outcome is unknown is reconciled with the provider before anything else happens to it.
 /// </summary>
 public sealed class Dispatcher(
     INotificationQueue queue,
@@ -42,6 +46,10 @@ public sealed class Dispatcher(
                 DeliveryLog.LockLost(logger, messages[i].MessageId);
                 outcomes[i] = Outcome.Held;
             }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                outcomes[i] = await ReleaseAsync(messages[i], settings, ex, token).ConfigureAwait(false);
+            }
         }).ConfigureAwait(false);
 
         int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
@@ -61,6 +69,26 @@ public sealed class Dispatcher(
         return new DispatchResult(messages.Count, sent, duplicates, retrying, deadLettered, suppressed);
     }
 
+    /// <summary>
+    /// A message whose handling failed unexpectedly goes back to the queue for a later delivery; its delivery record
+    /// says whatever was last true (a claim left "sending" is reconciled with the provider next time). If even that
+    /// fails, its lock runs out and the queue delivers it again.
+    /// </summary>
+    private async Task<Outcome> ReleaseAsync(ReceivedMessage message, DispatchOptions settings, Exception failure, CancellationToken cancellationToken)
+    {
+        DeliveryLog.HandlingFailed(logger, message.MessageId, message.DeliveryCount, failure);
+        try
+        {
+            await queue.RetryLaterAsync(message, settings.RetryDelay(message.DeliveryCount, null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            DeliveryLog.ReleaseFailed(logger, message.MessageId, ex);
+        }
+
+        return Outcome.Retrying;
+    }
+
     private async Task<Outcome> HandleAsync(ReceivedMessage message, DispatchOptions settings, CancellationToken cancellationToken)
     {
         var notification = Notification.FromBinary(message.Body);
@@ -74,19 +102,29 @@ public sealed class Dispatcher(
         // A late alert describes a market that has moved on: it is not sent (checked before any read, so a backlog of
         // expired alerts drains at the cost of one record and one dead-letter each).
         var age = time.GetUtcNow() - notification.Due;
+        (string Status, string Reason)? unsent = null;
         if (age > settings.MaxAlertAge)
         {
-            var why = string.Create(CultureInfo.InvariantCulture, $"not sent: {age.TotalMinutes:0} minutes after it was due, over Dispatch:MaxAlertAge ({settings.MaxAlertAge.TotalMinutes:0} minutes)");
-            return await SettleUnsentAsync(message, notification, DeliveryStatus.Expired, why, cancellationToken).ConfigureAwait(false);
+            unsent = (DeliveryStatus.Expired, string.Create(CultureInfo.InvariantCulture, $"not sent: {age.TotalMinutes:0} minutes after it was due, over Dispatch:MaxAlertAge ({settings.MaxAlertAge.TotalMinutes:0} minutes)"));
+            if (await SettleUnsentAsync(message, notification, unsent.Value.Status, unsent.Value.Reason, cancellationToken).ConfigureAwait(false) is { } settled)
+            {
+                return settled;
+            }
         }
 
         var subscriber = await subscribers.GetProfileAsync(notification.SubscriberId, cancellationToken).ConfigureAwait(false);
         var (address, enabled) = subscriber?.ChannelFor(notification.Channel) ?? (null, false);
-        if (subscriber is null || !enabled || address is null)
+        if (unsent is null && (subscriber is null || !enabled || address is null))
         {
-            var reason = subscriber is null ? "subscriber no longer exists" : $"{notification.Channel} is not active for this subscriber";
-            return await SettleUnsentAsync(message, notification, DeliveryStatus.Suppressed, reason, cancellationToken).ConfigureAwait(false);
+            unsent = (DeliveryStatus.Suppressed, subscriber is null ? "subscriber no longer exists" : $"{notification.Channel} is not active for this subscriber");
+            if (await SettleUnsentAsync(message, notification, unsent.Value.Status, unsent.Value.Reason, cancellationToken).ConfigureAwait(false) is { } settled)
+            {
+                return settled;
+            }
         }
+
+        // From here on either it is to be sent, or it is not but an earlier attempt left its outcome unknown: the
+        // claim below asks the provider about that attempt first.
 
         var claim = await deliveries.ClaimAsync(notification, time.GetUtcNow(), settings.LockDuration, cancellationToken).ConfigureAwait(false);
         switch (claim)
@@ -102,42 +140,76 @@ public sealed class Dispatcher(
 
         var held = ((ClaimResult.Claimed)claim).Claim;
         var isSms = notification.Channel == Notification.SmsChannel;
-        var outgoing = new SmsMessage(address, notification.Text, notification.SubscriberId, notification.Id);
+        var outgoing = new SmsMessage(address ?? "", notification.Text, notification.SubscriberId, notification.Id);
         var now = time.GetUtcNow();
         if (held.UnfinishedSince is { } since)
         {
             // The crash window: the provider may have taken the earlier attempt before its dispatcher died. Twilio can
             // be asked (its message list); SendGrid's mail send cannot, so an email is sent again, tagged with the same
             // notification id — a rare duplicate email is the lesser harm than a de-risk alert that never arrives.
-            if (isSms && await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) is { } acceptedEarlier)
+            switch (isSms && address is not null ? await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) : null)
             {
-                await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, acceptedEarlier, "accepted", cancellationToken: cancellationToken).ConfigureAwait(false);
-                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-                DeliveryLog.Reconciled(logger, notification.Id, acceptedEarlier);
-                return Outcome.Duplicate;
-            }
+                case SentLookup.Found found:
+                    // Accepted earlier: it is sent, whatever the delivery count.
+                    await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, found.ProviderId, "accepted", cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+                    DeliveryLog.Reconciled(logger, notification.Id, found.ProviderId);
+                    return Outcome.Duplicate;
 
-            if (!isSms)
-            {
-                DeliveryLog.ResendingUnverifiable(logger, notification.Id, notification.Channel);
+                case SentLookup.Unavailable unavailable when message.DeliveryCount >= settings.MaxDeliveryCount + settings.ReconcileAttempts:
+                    return await DeadLetterAsync(message, held, "ReconciliationFailed", "outcome unknown: an earlier attempt may have been sent, and " + unavailable.Error, cancellationToken).ConfigureAwait(false);
+
+                case SentLookup.Unavailable unavailable:
+                    // Nothing is sent until the provider says whether it already has it: ask again later, with the
+                    // backoff (and Retry-After) of a failed send. The row stays "sending", so the next delivery asks first too.
+                    return await RetryUnknownAsync(message, held, unavailable.Error, unavailable.RetryAfter, settings, cancellationToken).ConfigureAwait(false);
+
+                case SentLookup.NotFound when message.DeliveryCount > settings.MaxDeliveryCount:
+                    // The last attempt's outcome was unknown and the provider has no such message: it was not sent.
+                    return await DeadLetterAsync(message, held, "MaxDeliveryCountExceeded", "not accepted by the provider after the last attempt", cancellationToken).ConfigureAwait(false);
+
+                case null when unsent is null:
+                    DeliveryLog.ResendingUnverifiable(logger, notification.Id, notification.Channel);
+                    break;
             }
         }
 
+        if (unsent is { } notSent)
+        {
+            // The earlier attempt was not taken (or cannot be asked about): settle it as not sent, queue first.
+            if (notSent.Status == DeliveryStatus.Expired)
+            {
+                await queue.DeadLetterAsync(message, "Expired", notSent.Reason, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            await deliveries.RecordAsync(held, notSent.Status, time.GetUtcNow(), error: notSent.Reason, cancellationToken: cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Suppressed(logger, notification.Id, notSent.Reason);
+            return notSent.Status == DeliveryStatus.Expired ? Outcome.DeadLettered : Outcome.Suppressed;
+        }
+
+        // Not unsent means the subscriber's channel is active, so its address is known.
+        var to = address ?? throw new InvalidOperationException("An alert to send has no address.");
         await pacer.WaitTurnAsync(notification.Channel, settings.PerSecond(notification.Channel), cancellationToken).ConfigureAwait(false);
         var result = isSms
             ? await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false)
-            : await email.SendAsync(ToEmail(address, notification), cancellationToken).ConfigureAwait(false);
+            : await email.SendAsync(ToEmail(to, notification), cancellationToken).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result)
         {
             case SendResult.Accepted accepted:
                 await deliveries.RecordAsync(held, DeliveryStatus.Sent, now, accepted.ProviderId, accepted.Status, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-                var masked = isSms ? Redact.Phone(address) : Redact.Email(address);
+                var masked = isSms ? Redact.Phone(to) : Redact.Email(to);
                 DeliveryLog.Sent(logger, notification.Id, notification.Channel, masked, accepted.ProviderId, held.Attempts);
                 return Outcome.Sent;
 
             case SendResult.Permanent permanent:
+                var deadReason = permanent.ErrorCode is { } code ? $"Twilio{code}" : isSms ? "PermanentFailure" : "SendGridRejected";
+                await queue.DeadLetterAsync(message, deadReason, permanent.Error, cancellationToken).ConfigureAwait(false);
                 await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (permanent.AddressUnusable)
                 {
@@ -147,28 +219,19 @@ public sealed class Dispatcher(
                     DeliveryLog.ChannelOff(logger, notification.SubscriberId, notification.Channel, state);
                 }
 
-                var deadReason = permanent.ErrorCode is { } code ? $"Twilio{code}" : isSms ? "PermanentFailure" : "SendGridRejected";
-                await queue.DeadLetterAsync(message, deadReason, permanent.Error, cancellationToken).ConfigureAwait(false);
                 DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
                 return Outcome.DeadLettered;
 
-            case SendResult.Unknown unknown when message.DeliveryCount < settings.MaxDeliveryCount:
-                // Leave the claim "sending": once it expires, the next attempt asks Twilio before sending again.
-                await queue.RetryLaterAsync(message, settings.LockDuration, cancellationToken).ConfigureAwait(false);
-                DeliveryLog.WillRetry(logger, notification.Id, message.DeliveryCount, unknown.Error);
-                return Outcome.Retrying;
+            case SendResult.Unknown unknown when isSms || message.DeliveryCount < settings.MaxDeliveryCount:
+                // The next attempt asks Twilio before sending again — even after the last allowed attempt, so an SMS
+                // Twilio took is never recorded as not delivered.
+                return await RetryUnknownAsync(message, held, unknown.Error, null, settings, cancellationToken).ConfigureAwait(false);
 
             case SendResult.Unknown unknown:
-                await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, now, error: "outcome unknown: " + unknown.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await queue.DeadLetterAsync(message, "MaxDeliveryCountExceeded", "outcome unknown: " + unknown.Error, cancellationToken).ConfigureAwait(false);
-                DeliveryLog.DeadLettered(logger, notification.Id, unknown.Error);
-                return Outcome.DeadLettered;
+                return await DeadLetterAsync(message, held, "MaxDeliveryCountExceeded", "outcome unknown: " + unknown.Error, cancellationToken).ConfigureAwait(false);
 
             case SendResult.Transient transient when message.DeliveryCount >= settings.MaxDeliveryCount:
-                await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await queue.DeadLetterAsync(message, "MaxDeliveryCountExceeded", transient.Error, cancellationToken).ConfigureAwait(false);
-                DeliveryLog.DeadLettered(logger, notification.Id, transient.Error);
-                return Outcome.DeadLettered;
+                return await DeadLetterAsync(message, held, "MaxDeliveryCountExceeded", transient.Error, cancellationToken).ConfigureAwait(false);
 
             case SendResult.Transient transient:
                 await deliveries.RecordAsync(held, DeliveryStatus.Retrying, now, error: transient.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -181,13 +244,38 @@ public sealed class Dispatcher(
         }
     }
 
+    /// <summary>Releases the claim, leaving the outcome unknown ("sending"), and puts the message back with the backoff.</summary>
+    private async Task<Outcome> RetryUnknownAsync(ReceivedMessage message, DeliveryClaim held, string error, TimeSpan? retryAfter, DispatchOptions settings, CancellationToken cancellationToken)
+    {
+        await deliveries.ReleaseUnknownAsync(held, time.GetUtcNow(), "outcome unknown: " + error, cancellationToken).ConfigureAwait(false);
+        await queue.RetryLaterAsync(message, settings.RetryDelay(message.DeliveryCount, retryAfter), cancellationToken).ConfigureAwait(false);
+        DeliveryLog.WillRetry(logger, held.NotificationId, message.DeliveryCount, error);
+        return Outcome.Retrying;
+    }
+
+    /// <summary>Dead-letters the message, and only then records it so: the record never claims what the queue does not hold.</summary>
+    private async Task<Outcome> DeadLetterAsync(ReceivedMessage message, DeliveryClaim held, string reason, string error, CancellationToken cancellationToken)
+    {
+        await queue.DeadLetterAsync(message, reason, error, cancellationToken).ConfigureAwait(false);
+        await deliveries.RecordAsync(held, DeliveryStatus.DeadLettered, time.GetUtcNow(), error: error, cancellationToken: cancellationToken).ConfigureAwait(false);
+        DeliveryLog.DeadLettered(logger, held.NotificationId, error);
+        return Outcome.DeadLettered;
+    }
+
     /// <summary>
     /// Settles a notification that will not be sent: suppressed (completed) or expired (dead-lettered as "Expired",
     /// for operators to see). A copy of one already settled is a redelivery and is only completed.
     /// </summary>
-    private async Task<Outcome> SettleUnsentAsync(ReceivedMessage message, Notification notification, string status, string reason, CancellationToken cancellationToken)
+    private async Task<Outcome?> SettleUnsentAsync(ReceivedMessage message, Notification notification, string status, string reason, CancellationToken cancellationToken)
     {
-        if (await deliveries.RecordUnsentAsync(notification, status, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } earlier)
+        var earlier = await deliveries.RecordUnsentAsync(notification, status, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (earlier == DeliveryStatus.Sending)
+        {
+            // An earlier attempt's outcome is unknown: the caller reconciles it before settling.
+            return null;
+        }
+
+        if (earlier is not null)
         {
             await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
             DeliveryLog.Duplicate(logger, notification.Id, earlier);
@@ -273,6 +361,15 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Notification {NotificationId} had been accepted as {ProviderId} before a dispatcher stopped; recorded, not sent again")]
     public static partial void Reconciled(ILogger logger, string notificationId, string providerId);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
-    public static partial void ProviderRejected(ILogger logger, string notificationId, int status, int code, bool permanent);
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Handling message {MessageId} (delivery {DeliveryCount}) failed; it goes back to the queue, the rest of the batch goes on")]
+    public static partial void HandlingFailed(ILogger logger, string messageId, int deliveryCount, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Message {MessageId} could not be released; its lock will lapse and the queue delivers it again")]
+    public static partial void ReleaseFailed(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Twilio's message list could not be read while reconciling notification {NotificationId} (HTTP {Status}); nothing is sent until it answers")]
+    public static partial void LookupFailed(ILogger logger, string notificationId, int status);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Provider} rejected notification {NotificationId}: HTTP {Status}, code {Code}, permanent {Permanent}")]
+    public static partial void ProviderRejected(ILogger logger, string provider, string notificationId, int status, int code, bool permanent);
 }

@@ -6,10 +6,24 @@ public interface ISmsSender
     Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The provider id of this exact message (same recipient and text) if the provider accepted it at or after
-    /// <paramref name="since"/>; null if it did not. Used after a crash between the provider's answer and our record.
+    /// Whether the provider accepted this exact message (same recipient and text) at or after <paramref name="since"/>:
+    /// used when an earlier attempt's outcome is unknown (a crash, a timeout, a dropped connection). A lookup that
+    /// fails is an outcome too, never an exception: nothing may be sent until the provider has answered.
     /// </summary>
-    Task<string?> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken);
+    Task<SentLookup> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken);
+}
+
+/// <summary>What the provider's message list says about an earlier attempt.</summary>
+public abstract record SentLookup
+{
+    /// <summary>Accepted as <paramref name="ProviderId"/>: record it sent, send nothing.</summary>
+    public sealed record Found(string ProviderId) : SentLookup;
+
+    /// <summary>The provider has no such message: it is safe to send.</summary>
+    public sealed record NotFound : SentLookup;
+
+    /// <summary>The list could not be read (429, 5xx, timeout, dropped connection, unreadable answer): ask again later.</summary>
+    public sealed record Unavailable(string Error, TimeSpan? RetryAfter) : SentLookup;
 }
 
 public sealed record SmsMessage(string To, string Body, string SubscriberId, string NotificationId);

@@ -48,7 +48,7 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
 
         var body = response.Body is null ? "" : await response.Body.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var result = Classify((int)response.StatusCode, body, RetryAfter(response));
-        DeliveryLog.ProviderRejected(logger, message.NotificationId, (int)response.StatusCode, 0, result is SendResult.Permanent);
+        DeliveryLog.ProviderRejected(logger, "SendGrid", message.NotificationId, (int)response.StatusCode, 0, result is SendResult.Permanent);
         return result;
     }
 

@@ -49,7 +49,7 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
         catch (ApiException ex)
         {
             var result = Classify(ex, http.LastResponse?.Headers?.RetryAfter?.Delta);
-            DeliveryLog.ProviderRejected(logger, message.NotificationId, ex.Status, ex.Code, result is SendResult.Permanent);
+            DeliveryLog.ProviderRejected(logger, "Twilio", message.NotificationId, ex.Status, ex.Code, result is SendResult.Permanent);
             return result;
         }
         // From here on Twilio may or may not have taken the message: the request may have arrived before the
@@ -73,14 +73,28 @@ public sealed class TwilioSmsSender(IHttpClientFactory httpClients, IOptions<Twi
     }
 
     /// <summary>Lists the recipient's newest messages (Twilio returns newest first) and looks for this text.</summary>
-    public async Task<string?> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<SentLookup> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var (client, _) = CreateClient();
-        cancellationToken.ThrowIfCancellationRequested();
-        var page = await MessageResource.ReadAsync(new ReadMessageOptions { To = new PhoneNumber(message.To), PageSize = 50, Limit = 50 }, client).ConfigureAwait(false);
-        var match = page.FirstOrDefault(m => m.Body == message.Body && m.DateCreated is { } created
-            && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since - TimeSpan.FromMinutes(5));
-        return match?.Sid;
+        var (client, http) = CreateClient();
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await MessageResource.ReadAsync(new ReadMessageOptions { To = new PhoneNumber(message.To), PageSize = 50, Limit = 50 }, client).ConfigureAwait(false);
+            var match = page.FirstOrDefault(m => m.Body == message.Body && m.DateCreated is { } created
+                && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since - TimeSpan.FromMinutes(5));
+            return match?.Sid is { } sid ? new SentLookup.Found(sid) : new SentLookup.NotFound();
+        }
+        catch (ApiException ex)
+        {
+            DeliveryLog.LookupFailed(logger, message.NotificationId, ex.Status);
+            return new SentLookup.Unavailable($"Twilio message list {ex.Status} {ex.Code}: {Subscribers.Redact.Text(ex.Message)}", http.LastResponse?.Headers?.RetryAfter?.Delta);
+        }
+        catch (Exception ex) when (ex is ApiConnectionException or HttpRequestException or Newtonsoft.Json.JsonException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            DeliveryLog.LookupFailed(logger, message.NotificationId, 0);
+            return new SentLookup.Unavailable("Twilio message list: " + (ex is TaskCanceledException ? "timed out" : Subscribers.Redact.Text(ex.Message)), null);
+        }
     }
 
     /// <summary>A client per call over the factory's pooled handler; its HTTP wrapper keeps the last response (Retry-After).</summary>

@@ -249,6 +249,135 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
     }
 
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(500, false)]
+    [InlineData(429, true)]
+    [InlineData(0, false)]
+    public async Task A_failing_reconciliation_is_retried_and_nothing_is_sent_until_twilio_answers(int listStatus, bool twilioAcceptedBeforeTheCrash)
+    {
+        var notification = await EnqueueAsync(6);
+        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
+        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
+        if (twilioAcceptedBeforeTheCrash)
+        {
+            Assert.IsType<SendResult.Accepted>(await Host.Services.GetRequiredService<ISmsSender>().SendAsync(new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default));
+        }
+
+        await Queue.AbandonAsync(received, default);
+        Time.Advance(TimeSpan.FromMinutes(2));
+        Sink.FailNextList(new SinkFailure(listStatus, listStatus == 0 ? 0 : 20000 + listStatus, "Twilio is having a moment", listStatus == 429 ? TimeSpan.FromSeconds(1) : null));
+
+        var failed = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 1, 0, 0), (failed.Received, failed.Retrying, failed.Sent, failed.DeadLettered));
+        Assert.Equal(twilioAcceptedBeforeTheCrash ? 1 : 0, Sink.Messages.Count);
+        Assert.Equal(DeliveryStatus.Sending, (await RecordOf(notification)).Status);
+        Assert.Empty(await Queue.PeekDeadLettersAsync(10, default));
+
+        var answered = await Dispatcher.DrainAsync(default);
+
+        var only = Assert.Single(Sink.Messages);
+        var record = await RecordOf(notification);
+        Assert.Equal((DeliveryStatus.Sent, only.Sid), (record.Status, record.ProviderId));
+        Assert.Equal(twilioAcceptedBeforeTheCrash ? (1, 0) : (0, 1), (answered.Duplicates, answered.Sent));
+        Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
+    }
+
+    [Fact]
+    public async Task An_sms_twilio_took_on_the_last_allowed_delivery_is_recorded_sent_not_dead_lettered()
+    {
+        var notification = await EnqueueAsync(7);
+        Sink.FailNext(new SinkFailure(503, 20503, "Service Unavailable"));
+        Sink.FailNext(new SinkFailure(503, 20503, "Service Unavailable"));
+        Sink.AcceptNextThenDrop();
+
+        var results = new List<DispatchResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            results.Add(await Dispatcher.DrainAsync(default));
+        }
+
+        Assert.Equal([1, 1, 1, 0], results.Select(r => r.Retrying));
+        Assert.Equal(1, results[3].Duplicates);
+        var only = Assert.Single(Sink.Messages);
+        var record = await RecordOf(notification);
+        Assert.Equal((DeliveryStatus.Sent, only.Sid), (record.Status, record.ProviderId));
+        Assert.Empty(await Queue.PeekDeadLettersAsync(10, default));
+        Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
+    }
+
+    [Fact]
+    public async Task An_unknown_last_delivery_twilio_never_took_is_dead_lettered_only_after_asking()
+    {
+        var notification = await EnqueueAsync(8);
+        Sink.FailNext(new SinkFailure(503, 20503, "Service Unavailable"));
+        Sink.FailNext(new SinkFailure(503, 20503, "Service Unavailable"));
+        Sink.FailNext(new SinkFailure(0, 0, "dropped before it was taken"));
+
+        var results = new List<DispatchResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            results.Add(await Dispatcher.DrainAsync(default));
+        }
+
+        Assert.Equal(1, results[3].DeadLettered);
+        Assert.Empty(Sink.Messages);
+        var dead = Assert.Single(await Queue.PeekDeadLettersAsync(10, default));
+        Assert.Equal("MaxDeliveryCountExceeded", dead.Reason);
+        Assert.Equal(DeliveryStatus.DeadLettered, (await RecordOf(notification)).Status);
+    }
+
+    [Fact]
+    public async Task An_exception_while_handling_one_message_leaves_the_rest_of_the_batch_sent()
+    {
+        var others = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            others.Add(await TestSubscribers.SeedAsync(Host.Services, $"+1415555060{i}"));
+        }
+
+        var faulty = await EnqueueAsync(9);
+        foreach (var other in others)
+        {
+            var notification = new Notification(Notification.IdFor(other, "0000000000000000000000000000000b", 1), other,
+                "0000000000000000000000000000000b", 1, Notification.SmsChannel, "DeRisk: UST 3.1% off its peg. Reply STOP to end.", Time.GetUtcNow());
+            await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
+        }
+
+        var services = Host.Services;
+        var sender = new FailingFor(services.GetRequiredService<ISmsSender>(), "+14155550103");
+        var dispatcher = new Dispatcher(services.GetRequiredService<INotificationQueue>(), Deliveries, services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>(),
+            sender, services.GetRequiredService<IEmailSender>(), new SendPacer(Time), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>(), Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        var first = await dispatcher.DrainAsync(default);
+
+        Assert.Equal((5, 4, 1), (first.Received, first.Sent, first.Retrying));
+        Assert.Equal(4, Sink.Messages.Count);
+        Assert.DoesNotContain(Sink.Messages, m => m.To == "+14155550103");
+
+        // The fault passes; once its claim has lapsed the message is asked about, then sent, once.
+        sender.Failing = false;
+        Time.Advance(TimeSpan.FromMinutes(2));
+        var second = await dispatcher.DrainAsync(default);
+        Assert.Equal((1, 1), (second.Received, second.Sent));
+        Assert.Equal(DeliveryStatus.Sent, (await RecordOf(faulty)).Status);
+        Assert.Single(Sink.Messages, m => m.To == "+14155550103");
+    }
+
+    /// <summary>An SMS sender with a bug for one number: it throws instead of answering.</summary>
+    private sealed class FailingFor(ISmsSender inner, string number) : ISmsSender
+    {
+        public bool Failing { get; set; } = true;
+
+        public Task<SendResult> SendAsync(SmsMessage message, CancellationToken cancellationToken) =>
+            Failing && message.To == number ? throw new InvalidOperationException("A bug in the sender") : inner.SendAsync(message, cancellationToken);
+
+        public Task<SentLookup> FindAcceptedAsync(SmsMessage message, DateTimeOffset since, CancellationToken cancellationToken) =>
+            inner.FindAcceptedAsync(message, since, cancellationToken);
+    }
+
     [Fact]
     public async Task Twilio_429_retry_after_reaches_the_sender_result_and_the_backoff_honours_it()
     {

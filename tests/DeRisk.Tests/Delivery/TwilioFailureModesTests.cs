@@ -69,8 +69,33 @@ public sealed class TwilioFailureModesTests(AzuriteFixture azurite) : IAsyncLife
         Assert.All(_twilio.Requests, r => Assert.StartsWith("/2010-04-01/Accounts/ACtestaccount/Messages.json", r, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("500")]
+    [InlineData("429")]
+    [InlineData("hang")]
+    [InlineData("drop")]
+    [InlineData("not json")]
+    public async Task A_message_list_that_cannot_be_read_is_an_unavailable_lookup_never_an_exception(string failure)
+    {
+        switch (failure)
+        {
+            case "500": _twilio.EnqueueJson("""{"code":20500,"message":"Internal Server Error","status":500}""", 500); break;
+            case "429": _twilio.EnqueueJson("""{"code":20429,"message":"Too Many Requests","status":429}""", 429, retryAfter: "30"); break;
+            case "hang": _twilio.EnqueueHang(); break;
+            case "drop": _twilio.Enqueue(context => { context.Abort(); return Task.CompletedTask; }); break;
+            default: _twilio.EnqueueJson("""{"messages":[{"sid":""", 200); break;
+        }
+
+        var lookup = await _host.Services.GetRequiredService<ISmsSender>().FindAcceptedAsync(
+            new SmsMessage("+14155550107", "DeRisk test. Reply STOP to end.", "s", "n"), _host.Time.GetUtcNow(), default);
+
+        var unavailable = Assert.IsType<SentLookup.Unavailable>(lookup);
+        Assert.Equal(failure == "429" ? TimeSpan.FromSeconds(30) : null, unavailable.RetryAfter);
+        Assert.StartsWith("/2010-04-01/Accounts/ACtestaccount/Messages.json?To=", Assert.Single(_twilio.Requests), StringComparison.Ordinal);
+    }
+
     [Fact]
-    public async Task After_an_unknown_outcome_the_claim_stays_open_and_the_message_waits_for_it_to_expire()
+    public async Task After_an_unknown_outcome_the_next_delivery_asks_twilio_before_sending_again()
     {
         var subscriberId = await TestSubscribers.SeedAsync(_host.Services, "+14155550107");
         var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000e", 1), subscriberId,
@@ -85,6 +110,15 @@ public sealed class TwilioFailureModesTests(AzuriteFixture azurite) : IAsyncLife
 
         Assert.Equal((1, 1), (first.Received, first.Retrying));
         Assert.Equal((DeliveryStatus.Sending, 1), (record.Status, record.Attempts));
-        Assert.Equal(0, (await dispatcher.DrainAsync(default)).Received);
+
+        // Twilio's list does not have it: only then is it sent again.
+        _twilio.EnqueueJson("""{"messages":[],"end":0,"first_page_uri":"/x","next_page_uri":null,"page":0,"page_size":50,"previous_page_uri":null,"start":0,"uri":"/x"}""");
+        _twilio.EnqueueJson("""{"sid":"SM00000000000000000000000000000001","status":"queued"}""", StatusCodes.Status201Created);
+        var second = await dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 1), (second.Received, second.Sent));
+        Assert.Equal(["POST", "GET", "POST"], _twilio.Requests.Select(r => r.Contains("?To=", StringComparison.Ordinal) ? "GET" : "POST"));
+        record = (await _host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default)).Single();
+        Assert.Equal((DeliveryStatus.Sent, "SM00000000000000000000000000000001"), (record.Status, record.ProviderId));
     }
 }
