@@ -284,6 +284,38 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Equal(0, (await Dispatcher.DrainAsync(default)).Received);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_alert_that_expires_while_an_attempt_is_unknown_is_asked_about_before_it_is_recorded_expired(bool twilioAcceptedBeforeTheCrash)
+    {
+        var notification = await EnqueueAsync(10);
+        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
+        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
+        if (twilioAcceptedBeforeTheCrash)
+        {
+            Assert.IsType<SendResult.Accepted>(await Host.Services.GetRequiredService<ISmsSender>().SendAsync(new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default));
+        }
+
+        await Queue.AbandonAsync(received, default);
+        Time.Advance(TimeSpan.FromHours(2));
+
+        var result = await Dispatcher.DrainAsync(default);
+
+        var record = await RecordOf(notification);
+        if (twilioAcceptedBeforeTheCrash)
+        {
+            Assert.Equal((1, DeliveryStatus.Sent, Sink.Messages.Single().Sid), (result.Duplicates, record.Status, record.ProviderId));
+            Assert.Empty(await Queue.PeekDeadLettersAsync(10, default));
+        }
+        else
+        {
+            Assert.Equal((1, DeliveryStatus.Expired), (result.DeadLettered, record.Status));
+            Assert.Equal("Expired", Assert.Single(await Queue.PeekDeadLettersAsync(10, default)).Reason);
+            Assert.Empty(Sink.Messages);
+        }
+    }
+
     [Fact]
     public async Task An_sms_twilio_took_on_the_last_allowed_delivery_is_recorded_sent_not_dead_lettered()
     {
