@@ -30,6 +30,26 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         return notification;
     }
 
+    /// <summary>
+    /// A dispatcher that dies mid-send: it received the message and claimed its row (and Twilio took the SMS, if
+    /// <paramref name="twilioAccepted"/>), then nothing was recorded or settled; the message's lock lapses (abandon
+    /// stands in for it). Returns Twilio's id for the SMS it took, if any.
+    /// </summary>
+    private async Task<string?> CrashMidSendAsync(Notification notification, bool twilioAccepted)
+    {
+        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
+        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
+        string? sid = null;
+        if (twilioAccepted)
+        {
+            var sent = await Host.Services.GetRequiredService<ISmsSender>().SendAsync(new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default);
+            sid = Assert.IsType<SendResult.Accepted>(sent).ProviderId;
+        }
+
+        await Queue.AbandonAsync(received, default);
+        return sid;
+    }
+
     private async Task<DeliveryRecord> RecordOf(Notification notification) =>
         (await Deliveries.ListAsync(_subscriberId, default)).Single(d => d.NotificationId == notification.Id);
 
@@ -222,18 +242,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     public async Task A_dispatcher_that_dies_mid_send_leaves_a_claim_the_next_one_settles_without_a_second_sms(bool twilioAcceptedBeforeTheCrash)
     {
         var notification = await EnqueueAsync(5);
-        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
-        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
-        string? acceptedSid = null;
-        if (twilioAcceptedBeforeTheCrash)
-        {
-            var sent = await Host.Services.GetRequiredService<ISmsSender>().SendAsync(
-                new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default);
-            acceptedSid = Assert.IsType<SendResult.Accepted>(sent).ProviderId;
-        }
-
-        // The crash: nothing recorded, nothing settled; the message's lock lapses (abandon stands in for it).
-        await Queue.AbandonAsync(received, default);
+        var acceptedSid = await CrashMidSendAsync(notification, twilioAcceptedBeforeTheCrash);
         Time.Advance(TimeSpan.FromMinutes(2));
         var result = await Dispatcher.DrainAsync(default);
 
@@ -257,14 +266,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     public async Task A_failing_reconciliation_is_retried_and_nothing_is_sent_until_twilio_answers(int listStatus, bool twilioAcceptedBeforeTheCrash)
     {
         var notification = await EnqueueAsync(6);
-        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
-        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
-        if (twilioAcceptedBeforeTheCrash)
-        {
-            Assert.IsType<SendResult.Accepted>(await Host.Services.GetRequiredService<ISmsSender>().SendAsync(new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default));
-        }
-
-        await Queue.AbandonAsync(received, default);
+        await CrashMidSendAsync(notification, twilioAcceptedBeforeTheCrash);
         Time.Advance(TimeSpan.FromMinutes(2));
         Sink.FailNextList(new SinkFailure(listStatus, listStatus == 0 ? 0 : 20000 + listStatus, "Twilio is having a moment", listStatus == 429 ? TimeSpan.FromSeconds(1) : null));
 
@@ -290,14 +292,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     public async Task An_alert_that_expires_while_an_attempt_is_unknown_is_asked_about_before_it_is_recorded_expired(bool twilioAcceptedBeforeTheCrash)
     {
         var notification = await EnqueueAsync(10);
-        var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
-        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
-        if (twilioAcceptedBeforeTheCrash)
-        {
-            Assert.IsType<SendResult.Accepted>(await Host.Services.GetRequiredService<ISmsSender>().SendAsync(new SmsMessage("+14155550103", notification.Text, _subscriberId, notification.Id), default));
-        }
-
-        await Queue.AbandonAsync(received, default);
+        await CrashMidSendAsync(notification, twilioAcceptedBeforeTheCrash);
         Time.Advance(TimeSpan.FromHours(2));
 
         var result = await Dispatcher.DrainAsync(default);
