@@ -73,6 +73,12 @@ var appName = '${namePrefix}-func-${suffix}'
 var baseUrl = empty(publicBaseUrl) ? 'https://${appName}.azurewebsites.net' : publicBaseUrl
 var notificationsQueue = 'notifications'
 
+// Critical alerts (a depeg) travel in their own queue, which the dispatcher drains first.
+var notificationQueues = [
+  notificationsQueue
+  '${notificationsQueue}-critical'
+]
+
 // Built-in role definition ids.
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -100,9 +106,9 @@ resource bus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for name in notificationQueues: {
   parent: bus
-  name: notificationsQueue
+  name: name
   properties: {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'P1D'
@@ -111,7 +117,7 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
     deadLetteringOnMessageExpiration: true
     defaultMessageTimeToLive: 'P2D'
   }
-}
+}]
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${namePrefix}-logs-${suffix}'
@@ -348,9 +354,7 @@ resource deadLetterAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
             {
               name: 'EntityName'
               operator: 'Include'
-              values: [
-                notificationsQueue
-              ]
+              values: notificationQueues
             }
           ]
           operator: 'GreaterThan'

@@ -84,7 +84,7 @@ public sealed class ShardEvaluator(
                     if (entry.Subscriber.ChannelFor(channel).Enabled)
                     {
                         var notification = planned.Notification.ForChannel(channel);
-                        outgoing.Add(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt));
+                        outgoing.Add(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt, planned.Critical));
                     }
                 }
             }

@@ -3,13 +3,18 @@ namespace DeRisk.Delivery;
 /// <summary>
 /// The notification queue port, shaped after what Service Bus gives: an application message id (duplicate
 /// detection), a delivery count, a scheduled enqueue time, and peek-lock settlement — complete, abandon, or
-/// dead-letter with a reason and description. The Storage queue adapter maps each of these onto Azure Queues.
+/// dead-letter with a reason and description. The Storage queue adapter maps each of these onto Azure Queues. Critical
+/// messages (a depeg) travel in their own lane, received before any other: on a crash day the sender's rate is the
+/// bottleneck and alerts expire, so a critical one must never wait behind thousands of others.
 /// </summary>
 public interface INotificationQueue
 {
     Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
-    /// <summary>Receives up to <paramref name="maxMessages"/> messages, each locked for <paramref name="lockDuration"/>.</summary>
+    /// <summary>
+    /// Receives up to <paramref name="maxMessages"/> messages, each locked for <paramref name="lockDuration"/>: the
+    /// critical lane's first, then the rest.
+    /// </summary>
     Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken);
 
     /// <summary>Settles the message: it is gone from the queue.</summary>
@@ -34,7 +39,8 @@ public interface INotificationQueue
     Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken);
 }
 
-public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null);
+/// <param name="Critical">Sent in the critical lane, received before every other message.</param>
+public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null, bool Critical = false);
 
 /// <summary>A locked message. <see cref="LockToken"/> identifies this delivery for settlement.</summary>
 public sealed record ReceivedMessage(string MessageId, BinaryData Body, int DeliveryCount, DateTimeOffset? EnqueuedTime, string LockToken);
@@ -48,6 +54,11 @@ public sealed class NotificationQueueOptions
     [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,40}[a-z0-9]$",
         ErrorMessage = "NotificationQueue:QueueName must be 3-42 lowercase letters, digits and single dashes.")]
     public string QueueName { get; set; } = "notifications";
+
+    /// <summary>The critical lane is the queue of this name with this suffix ("notifications-critical").</summary>
+    public const string CriticalSuffix = "-critical";
+
+    public string CriticalQueueName => QueueName + CriticalSuffix;
 }
 
 public sealed record QueueDepth(long? Waiting, long? DeadLettered);

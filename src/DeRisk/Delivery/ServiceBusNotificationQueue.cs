@@ -31,16 +31,24 @@ public sealed class ServiceBusOptions : IValidatableObject
     }
 }
 
+/// <summary>One Service Bus queue the adapter uses: its sender, its peek-lock receiver and its dead-letter receiver.</summary>
+public sealed record ServiceBusLane(ServiceBusSender Sender, ServiceBusReceiver Receiver, ServiceBusReceiver DeadLetters)
+{
+    public static ServiceBusLane For(ServiceBusClient client, string queue) => new(
+        client.CreateSender(queue),
+        client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
+        client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }));
+}
+
 /// <summary>
-/// The notification queue on Azure Service Bus (queue "notifications"): MessageId is the notification id, so the
-/// queue's duplicate detection drops a repeat within its window; ScheduledEnqueueTime defers; peek-lock settlement
-/// maps one to one. The lock duration is the queue's own setting (infra/main.bicep), so the port's lock argument is
-/// not used here.
+/// The notification queue on Azure Service Bus (queues "notifications" and "notifications-critical", the critical
+/// lane received first): MessageId is the notification id, so the queue's duplicate detection drops a repeat within
+/// its window; ScheduledEnqueueTime defers; peek-lock settlement maps one to one, on the lane the message came from.
+/// The lock duration is the queue's own setting (infra/main.bicep), so the port's lock argument is not used here.
 /// </summary>
 public sealed class ServiceBusNotificationQueue(
-    ServiceBusSender sender,
-    ServiceBusReceiver receiver,
-    ServiceBusReceiver deadLetters,
+    ServiceBusLane normal,
+    ServiceBusLane critical,
     IOptions<ServiceBusOptions> options,
     TimeProvider time,
     Azure.Messaging.ServiceBus.Administration.ServiceBusAdministrationClient? administration = null)
@@ -54,11 +62,18 @@ public sealed class ServiceBusNotificationQueue(
             return new QueueDepth(null, null);
         }
 
-        var properties = (await administration.GetQueueRuntimePropertiesAsync(sender.EntityPath, cancellationToken).ConfigureAwait(false)).Value;
-        return new QueueDepth(properties.ActiveMessageCount + properties.ScheduledMessageCount, properties.DeadLetterMessageCount);
+        long waiting = 0, dead = 0;
+        foreach (var lane in new[] { normal, critical })
+        {
+            var properties = (await administration.GetQueueRuntimePropertiesAsync(lane.Sender.EntityPath, cancellationToken).ConfigureAwait(false)).Value;
+            waiting += properties.ActiveMessageCount + properties.ScheduledMessageCount;
+            dead += properties.DeadLetterMessageCount;
+        }
+
+        return new QueueDepth(waiting, dead);
     }
 
-    private readonly ConcurrentDictionary<string, ServiceBusReceivedMessage> _locked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ServiceBusReceivedMessage Message, ServiceBusLane Lane)> _locked = new(StringComparer.Ordinal);
 
     /// <summary>Application properties of a rescheduled copy: the notification id and the deliveries before it.</summary>
     public const string NotificationIdProperty = "NotificationId";
@@ -72,29 +87,39 @@ public sealed class ServiceBusNotificationQueue(
             outgoing.ScheduledEnqueueTime = at;
         }
 
-        await sender.SendMessageAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        await (message.Critical ? critical : normal).Sender.SendMessageAsync(outgoing, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken)
     {
-        var received = await receiver.ReceiveMessagesAsync(maxMessages, options.Value.ReceiveWait, cancellationToken).ConfigureAwait(false);
-        var result = new List<ReceivedMessage>(received.Count);
-        foreach (var message in received)
+        var result = new List<ReceivedMessage>(maxMessages);
+        foreach (var lane in new[] { critical, normal })
         {
-            _locked[message.LockToken] = message;
-            var notificationId = message.ApplicationProperties.TryGetValue(NotificationIdProperty, out var id) && id is string text ? text : message.MessageId;
-            var prior = message.ApplicationProperties.TryGetValue(PriorDeliveriesProperty, out var count) && count is int n ? n : 0;
-            result.Add(new ReceivedMessage(notificationId, message.Body, prior + message.DeliveryCount, message.EnqueuedTime, message.LockToken));
+            if (result.Count == maxMessages)
+            {
+                break;
+            }
+
+            // The critical lane is only peeked at (no wait when it is empty); the normal lane waits as configured.
+            var wait = ReferenceEquals(lane, critical) ? TimeSpan.FromMilliseconds(50) : options.Value.ReceiveWait;
+            var received = await lane.Receiver.ReceiveMessagesAsync(maxMessages - result.Count, wait, cancellationToken).ConfigureAwait(false);
+            foreach (var message in received)
+            {
+                _locked[message.LockToken] = (message, lane);
+                var notificationId = message.ApplicationProperties.TryGetValue(NotificationIdProperty, out var id) && id is string text ? text : message.MessageId;
+                var prior = message.ApplicationProperties.TryGetValue(PriorDeliveriesProperty, out var count) && count is int n ? n : 0;
+                result.Add(new ReceivedMessage(notificationId, message.Body, prior + message.DeliveryCount, message.EnqueuedTime, message.LockToken));
+            }
         }
 
         return result;
     }
 
     public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
-        SettleAsync(message, m => receiver.CompleteMessageAsync(m, cancellationToken));
+        SettleAsync(message, (m, lane) => lane.Receiver.CompleteMessageAsync(m, cancellationToken));
 
     public Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
-        SettleAsync(message, m => receiver.AbandonMessageAsync(m, cancellationToken: cancellationToken));
+        SettleAsync(message, (m, lane) => lane.Receiver.AbandonMessageAsync(m, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Service Bus cannot delay an abandoned message, so this schedules a copy (its own MessageId, so duplicate
@@ -103,11 +128,12 @@ public sealed class ServiceBusNotificationQueue(
     /// </summary>
     public async Task RetryLaterAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        if (!_locked.TryGetValue(message.LockToken, out var locked))
+        if (!_locked.TryGetValue(message.LockToken, out var held))
         {
             throw new MessageLockLostException(message.MessageId, new InvalidOperationException("This receiver holds no lock with that token."));
         }
 
+        var locked = held.Message;
         var copy = new ServiceBusMessage(locked.Body) { MessageId = $"{message.MessageId}~{message.DeliveryCount}", ContentType = locked.ContentType };
         copy.ApplicationProperties[NotificationIdProperty] = message.MessageId;
         copy.ApplicationProperties[PriorDeliveriesProperty] = message.DeliveryCount;
@@ -116,20 +142,31 @@ public sealed class ServiceBusNotificationQueue(
             copy.ScheduledEnqueueTime = time.GetUtcNow() + delay;
         }
 
-        await sender.SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
+        await held.Lane.Sender.SendMessageAsync(copy, cancellationToken).ConfigureAwait(false);
         await CompleteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     public Task DeadLetterAsync(ReceivedMessage message, string reason, string description, CancellationToken cancellationToken) =>
-        SettleAsync(message, m => receiver.DeadLetterMessageAsync(m, reason, description, cancellationToken));
+        SettleAsync(message, (m, lane) => lane.Receiver.DeadLetterMessageAsync(m, reason, description, cancellationToken));
 
+    /// <summary>Both lanes' dead letters, critical first.</summary>
     public async Task<IReadOnlyList<DeadLetteredMessage>> PeekDeadLettersAsync(int maxMessages, CancellationToken cancellationToken)
     {
-        var peeked = await deadLetters.PeekMessagesAsync(maxMessages, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return peeked.Select(m => new DeadLetteredMessage(m.MessageId, m.Body, m.DeadLetterReason ?? "", m.DeadLetterErrorDescription ?? "")).ToList();
+        var result = new List<DeadLetteredMessage>();
+        foreach (var lane in new[] { critical, normal })
+        {
+            var peeked = await lane.DeadLetters.PeekMessagesAsync(maxMessages - result.Count, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result.AddRange(peeked.Select(m => new DeadLetteredMessage(m.MessageId, m.Body, m.DeadLetterReason ?? "", m.DeadLetterErrorDescription ?? "")));
+            if (result.Count >= maxMessages)
+            {
+                break;
+            }
+        }
+
+        return result;
     }
 
-    private async Task SettleAsync(ReceivedMessage message, Func<ServiceBusReceivedMessage, Task> settle)
+    private async Task SettleAsync(ReceivedMessage message, Func<ServiceBusReceivedMessage, ServiceBusLane, Task> settle)
     {
         if (!_locked.TryRemove(message.LockToken, out var locked))
         {
@@ -138,7 +175,7 @@ public sealed class ServiceBusNotificationQueue(
 
         try
         {
-            await settle(locked).ConfigureAwait(false);
+            await settle(locked.Message, locked.Lane).ConfigureAwait(false);
         }
         catch (ServiceBusException ex) when (ex.Reason == ServiceBusFailureReason.MessageLockLost)
         {

@@ -19,6 +19,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly QueueClient _queue;
+    private readonly QueueClient _critical;
     private readonly QueueClient _deadLetters;
     private readonly TimeProvider _time;
 
@@ -26,6 +27,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     {
         var name = storage.Value.TablePrefix.ToLowerInvariant() + queue.Value.QueueName;
         _queue = service.GetQueueClient(name);
+        _critical = service.GetQueueClient(name + NotificationQueueOptions.CriticalSuffix);
         _deadLetters = service.GetQueueClient(name + "-poison");
         _time = time;
     }
@@ -35,6 +37,7 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _critical.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await _deadLetters.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,19 +48,29 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
             ? TimeSpan.FromTicks(Math.Min(WallDelay(at - now).Ticks, MaxVisibilityDelay.Ticks))
             : null;
         var envelope = new Envelope(message.MessageId, message.Body.ToString(), now, null, null);
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await (message.Critical ? _critical : _queue).SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken)
     {
-        var received = await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), lockDuration, cancellationToken).ConfigureAwait(false);
-        var result = new List<ReceivedMessage>(received.Value.Length);
-        foreach (var message in received.Value)
+        var wanted = Math.Clamp(maxMessages, 1, 32);
+        var result = new List<ReceivedMessage>(wanted);
+        foreach (var (lane, queue) in new[] { (CriticalLane, _critical), (NormalLane, _queue) })
         {
-            var envelope = TryRead(message.MessageText);
-            result.Add(envelope is null
-                ? new ReceivedMessage(message.MessageId, BinaryData.FromString(message.MessageText), (int)message.DequeueCount, message.InsertedOn, Token(message.MessageId, message.PopReceipt))
-                : new ReceivedMessage(envelope.MessageId, BinaryData.FromString(envelope.Body), (int)message.DequeueCount, envelope.EnqueuedTime, Token(message.MessageId, message.PopReceipt)));
+            if (result.Count == wanted)
+            {
+                break;
+            }
+
+            var received = await queue.ReceiveMessagesAsync(wanted - result.Count, lockDuration, cancellationToken).ConfigureAwait(false);
+            foreach (var message in received.Value)
+            {
+                var envelope = TryRead(message.MessageText);
+                var token = Token(lane, message.MessageId, message.PopReceipt);
+                result.Add(envelope is null
+                    ? new ReceivedMessage(message.MessageId, BinaryData.FromString(message.MessageText), (int)message.DequeueCount, message.InsertedOn, token)
+                    : new ReceivedMessage(envelope.MessageId, BinaryData.FromString(envelope.Body), (int)message.DequeueCount, envelope.EnqueuedTime, token));
+            }
         }
 
         return result;
@@ -65,10 +78,10 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
 
     public async Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
-        var (id, receipt) = Parse(message.LockToken);
+        var (queue, id, receipt) = Parse(message.LockToken);
         try
         {
-            await _queue.DeleteMessageAsync(id, receipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(id, receipt, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (IsLockLost(ex))
         {
@@ -78,10 +91,10 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
 
     public async Task AbandonAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
-        var (id, receipt) = Parse(message.LockToken);
+        var (queue, id, receipt) = Parse(message.LockToken);
         try
         {
-            await _queue.UpdateMessageAsync(id, receipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(id, receipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (IsLockLost(ex))
         {
@@ -92,11 +105,11 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     /// <summary>The visibility timeout is the delay; the dequeue count carries on by itself.</summary>
     public async Task RetryLaterAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var (id, receipt) = Parse(message.LockToken);
+        var (queue, id, receipt) = Parse(message.LockToken);
         var visibility = TimeSpan.FromTicks(Math.Clamp(WallDelay(delay).Ticks, 0, MaxVisibilityDelay.Ticks));
         try
         {
-            await _queue.UpdateMessageAsync(id, receipt, visibilityTimeout: visibility, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(id, receipt, visibilityTimeout: visibility, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (IsLockLost(ex))
         {
@@ -170,16 +183,21 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
     {
         var waiting = await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        var critical = await _critical.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
         var dead = await _deadLetters.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-        return new QueueDepth(waiting.Value.ApproximateMessagesCount, dead.Value.ApproximateMessagesCount);
+        return new QueueDepth(waiting.Value.ApproximateMessagesCount + critical.Value.ApproximateMessagesCount, dead.Value.ApproximateMessagesCount);
     }
 
-    private static string Token(string queueMessageId, string popReceipt) => queueMessageId + "\n" + popReceipt;
+    private const char CriticalLane = 'c';
+    private const char NormalLane = 'n';
 
-    private static (string Id, string Receipt) Parse(string lockToken)
+    /// <summary>The lock token: the lane the message came from, its queue message id and pop receipt.</summary>
+    private static string Token(char lane, string queueMessageId, string popReceipt) => lane + queueMessageId + "\n" + popReceipt;
+
+    private (QueueClient Queue, string Id, string Receipt) Parse(string lockToken)
     {
         var split = lockToken.IndexOf('\n', StringComparison.Ordinal);
-        return (lockToken[..split], lockToken[(split + 1)..]);
+        return (lockToken[0] == CriticalLane ? _critical : _queue, lockToken[1..split], lockToken[(split + 1)..]);
     }
 
     private sealed record Envelope(

@@ -129,11 +129,10 @@ public static class DeRiskServiceCollectionExtensions
             services.TryAddSingleton<INotificationQueue>(sp =>
             {
                 var client = sp.GetRequiredService<ServiceBusClient>();
-                var queue = sp.GetRequiredService<IOptions<NotificationQueueOptions>>().Value.QueueName;
+                var queue = sp.GetRequiredService<IOptions<NotificationQueueOptions>>().Value;
                 return new ServiceBusNotificationQueue(
-                    client.CreateSender(queue),
-                    client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
-                    client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }),
+                    ServiceBusLane.For(client, queue.QueueName),
+                    ServiceBusLane.For(client, queue.CriticalQueueName),
                     sp.GetRequiredService<IOptions<ServiceBusOptions>>(),
                     sp.GetRequiredService<TimeProvider>(),
                     string.IsNullOrWhiteSpace(serviceBus.ConnectionString)

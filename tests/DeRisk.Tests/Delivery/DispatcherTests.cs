@@ -393,6 +393,41 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Single(Sink.Messages, m => m.To == "+14155550103");
     }
 
+    [Fact]
+    public async Task Critical_alerts_queued_behind_five_thousand_others_are_sent_first()
+    {
+        var calm = new List<OutgoingMessage>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var notification = new Notification(Notification.IdFor(_subscriberId, i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1), _subscriberId,
+                i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1, Notification.SmsChannel, $"DeRisk: BTC -10% ({i}). Reply STOP to end.", Time.GetUtcNow());
+            calm.Add(new OutgoingMessage(notification.Id, notification.ToBinary()));
+        }
+
+        foreach (var chunk in calm.Chunk(250))
+        {
+            await Task.WhenAll(chunk.Select(m => Queue.SendAsync(m, default)));
+        }
+
+        var critical = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var rule = (10_000 + i).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+            var notification = new Notification(Notification.IdFor(_subscriberId, rule, 1), _subscriberId, rule, 1, Notification.SmsChannel,
+                $"DeRisk: UST {20 + i}% off its peg. A stablecoin may not hold. Reply STOP to end.", Time.GetUtcNow());
+            await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), Critical: true), default);
+            critical.Add(notification.Text);
+        }
+
+        // The first drain (one batch of Dispatch:BatchSize = 10) sends all three: they were received before the
+        // 5,000 queued ahead of them. Without their lane they would be sends 5,001 to 5,003.
+        var drained = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal(10, drained.Sent);
+        Assert.Equal(critical.Order(), Sink.Messages.Select(m => m.Body).Where(b => b.Contains("off its peg", StringComparison.Ordinal)).Order());
+        Assert.Equal(7, Sink.Messages.Count(m => m.Body.StartsWith("DeRisk: BTC", StringComparison.Ordinal)));
+    }
+
     /// <summary>An SMS sender with a bug for one number: it throws instead of answering.</summary>
     private sealed class FailingFor(ISmsSender inner, string number) : ISmsSender
     {

@@ -36,6 +36,28 @@ public abstract class NotificationQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Critical_messages_are_received_before_every_other_and_settle_in_their_lane()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Queue.SendAsync(new OutgoingMessage($"calm-{i}", BinaryData.FromString("calm")), default);
+        }
+
+        await Queue.SendAsync(new OutgoingMessage("depeg-1", BinaryData.FromString("critical"), Critical: true), default);
+        await Queue.SendAsync(new OutgoingMessage("depeg-2", BinaryData.FromString("critical"), Critical: true), default);
+
+        var first = await Queue.ReceiveAsync(3, Lock, default);
+
+        Assert.Equal(["depeg-1", "depeg-2"], first.Take(2).Select(m => m.MessageId).Order());
+        Assert.StartsWith("calm-", first[2].MessageId, StringComparison.Ordinal);
+        await Queue.AbandonAsync(first[0], default);
+        await Queue.CompleteAsync(first[1], default);
+        await Queue.DeadLetterAsync(first[2], "Test", "settled in its own lane", default);
+        var again = await Queue.ReceiveAsync(1, Lock, default);
+        Assert.Equal((first[0].MessageId, 2), (again.Single().MessageId, again.Single().DeliveryCount));
+    }
+
+    [Fact]
     public async Task Abandoned_message_comes_back_with_a_higher_delivery_count()
     {
         await Queue.SendAsync(new OutgoingMessage("n-2", BinaryData.FromString("x")), default);

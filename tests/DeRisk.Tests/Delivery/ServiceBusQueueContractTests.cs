@@ -13,41 +13,14 @@ namespace DeRisk.Tests.Delivery;
 /// </summary>
 public sealed class ServiceBusQueueContractTests : NotificationQueueContract
 {
-    private readonly List<Entry> _active = [];
-    private readonly List<ServiceBusReceivedMessage> _dead = [];
-    private readonly List<ServiceBusMessage> _sent = [];
+    private Broker _normal = null!;
+    private Broker _critical = null!;
 
     protected override Task<INotificationQueue> CreateQueueAsync()
     {
-        var sender = new Mock<ServiceBusSender>();
-        sender.Setup(s => s.SendMessageAsync(It.IsAny<ServiceBusMessage>(), It.IsAny<CancellationToken>()))
-            .Callback<ServiceBusMessage, CancellationToken>((m, _) =>
-            {
-                _sent.Add(m);
-                _active.Add(new Entry(m.MessageId, m.Body, Time.GetUtcNow(), m.ScheduledEnqueueTime, new Dictionary<string, object>(m.ApplicationProperties)));
-            })
-            .Returns(Task.CompletedTask);
-
-        var receiver = new Mock<ServiceBusReceiver>();
-        receiver.Setup(r => r.ReceiveMessagesAsync(It.IsAny<int>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((int max, TimeSpan? _, CancellationToken _) => Receive(max));
-        receiver.Setup(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()))
-            .Returns((ServiceBusReceivedMessage m, CancellationToken _) => Settle(m, entry => _active.Remove(entry)));
-        receiver.Setup(r => r.AbandonMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<IDictionary<string, object>>(), It.IsAny<CancellationToken>()))
-            .Returns((ServiceBusReceivedMessage m, IDictionary<string, object> _, CancellationToken _) => Settle(m, entry => entry.LockToken = null));
-        receiver.Setup(r => r.DeadLetterMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((ServiceBusReceivedMessage m, string reason, string description, CancellationToken _) => Settle(m, entry =>
-            {
-                _active.Remove(entry);
-                _dead.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, deliveryCount: entry.DeliveryCount,
-                    properties: new Dictionary<string, object> { ["DeadLetterReason"] = reason, ["DeadLetterErrorDescription"] = description }));
-            }));
-
-        var deadLetters = new Mock<ServiceBusReceiver>();
-        deadLetters.Setup(r => r.PeekMessagesAsync(It.IsAny<int>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((int max, long? _, CancellationToken _) => _dead.Take(max).ToList());
-
-        return Task.FromResult<INotificationQueue>(new ServiceBusNotificationQueue(sender.Object, receiver.Object, deadLetters.Object, Options.Create(new ServiceBusOptions()), Time));
+        _normal = new Broker(Time);
+        _critical = new Broker(Time);
+        return Task.FromResult<INotificationQueue>(new ServiceBusNotificationQueue(_normal.Lane(), _critical.Lane(), Options.Create(new ServiceBusOptions()), Time));
     }
 
     [Fact]
@@ -55,36 +28,91 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
     {
         await Queue.SendAsync(new OutgoingMessage("sub-rule-1", BinaryData.FromString("{}"), Time.GetUtcNow().AddHours(2)), default);
 
-        var sent = Assert.Single(_sent);
+        var sent = Assert.Single(_normal.Sent);
         Assert.Equal(("sub-rule-1", "application/json", Time.GetUtcNow().AddHours(2)), (sent.MessageId, sent.ContentType, sent.ScheduledEnqueueTime));
     }
 
-    private List<ServiceBusReceivedMessage> Receive(int max)
+    [Fact]
+    public async Task A_critical_message_goes_to_its_own_queue_and_its_retry_stays_there()
     {
-        var now = Time.GetUtcNow();
-        var batch = new List<ServiceBusReceivedMessage>();
-        foreach (var entry in _active.Where(e => e.LockToken is null && (e.ScheduledAt is not { } at || at == default || at <= now)).Take(max))
-        {
-            entry.DeliveryCount++;
-            entry.LockToken = Guid.NewGuid();
-            batch.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, lockTokenGuid: entry.LockToken.Value,
-                deliveryCount: entry.DeliveryCount, enqueuedTime: entry.EnqueuedAt, properties: entry.Properties));
-        }
+        await Queue.SendAsync(new OutgoingMessage("depeg-1", BinaryData.FromString("{}"), Critical: true), default);
+        var received = Assert.Single(await Queue.ReceiveAsync(1, Lock, default));
+        await Queue.RetryLaterAsync(received, TimeSpan.Zero, default);
 
-        return batch;
+        Assert.Empty(_normal.Sent);
+        Assert.Equal(["depeg-1", "depeg-1~1"], _critical.Sent.Select(m => m.MessageId));
     }
 
-    /// <summary>Settles only under the current lock, as Service Bus does; otherwise MessageLockLost.</summary>
-    private Task Settle(ServiceBusReceivedMessage message, Action<Entry> settle)
+    /// <summary>
+    /// One Service Bus queue in memory, keeping its rules (locks, delivery counts, scheduled enqueue, dead-letter reason
+    /// and description in the message's properties), reached through Moq'd SDK clients.
+    /// </summary>
+    private sealed class Broker(Microsoft.Extensions.Time.Testing.FakeTimeProvider time)
     {
-        var entry = _active.FirstOrDefault(e => e.LockToken?.ToString() == message.LockToken);
-        if (entry is null)
+        private readonly List<Entry> _active = [];
+        private readonly List<ServiceBusReceivedMessage> _dead = [];
+
+        public List<ServiceBusMessage> Sent { get; } = [];
+
+        public ServiceBusLane Lane()
         {
-            return Task.FromException(new ServiceBusException("The lock supplied is invalid.", ServiceBusFailureReason.MessageLockLost));
+            var sender = new Mock<ServiceBusSender>();
+            sender.Setup(s => s.SendMessageAsync(It.IsAny<ServiceBusMessage>(), It.IsAny<CancellationToken>()))
+                .Callback<ServiceBusMessage, CancellationToken>((m, _) =>
+                {
+                    Sent.Add(m);
+                    _active.Add(new Entry(m.MessageId, m.Body, time.GetUtcNow(), m.ScheduledEnqueueTime, new Dictionary<string, object>(m.ApplicationProperties)));
+                })
+                .Returns(Task.CompletedTask);
+
+            var receiver = new Mock<ServiceBusReceiver>();
+            receiver.Setup(r => r.ReceiveMessagesAsync(It.IsAny<int>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+                .ReturnsAsync((int max, TimeSpan? _, CancellationToken _) => Receive(max));
+            receiver.Setup(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()))
+                .Returns((ServiceBusReceivedMessage m, CancellationToken _) => Settle(m, entry => _active.Remove(entry)));
+            receiver.Setup(r => r.AbandonMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<IDictionary<string, object>>(), It.IsAny<CancellationToken>()))
+                .Returns((ServiceBusReceivedMessage m, IDictionary<string, object> _, CancellationToken _) => Settle(m, entry => entry.LockToken = null));
+            receiver.Setup(r => r.DeadLetterMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+                .Returns((ServiceBusReceivedMessage m, string reason, string description, CancellationToken _) => Settle(m, entry =>
+                {
+                    _active.Remove(entry);
+                    _dead.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, deliveryCount: entry.DeliveryCount,
+                        properties: new Dictionary<string, object> { ["DeadLetterReason"] = reason, ["DeadLetterErrorDescription"] = description }));
+                }));
+
+            var deadLetters = new Mock<ServiceBusReceiver>();
+            deadLetters.Setup(r => r.PeekMessagesAsync(It.IsAny<int>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()))
+                .ReturnsAsync((int max, long? _, CancellationToken _) => _dead.Take(max).ToList());
+            return new ServiceBusLane(sender.Object, receiver.Object, deadLetters.Object);
         }
 
-        settle(entry);
-        return Task.CompletedTask;
+        private List<ServiceBusReceivedMessage> Receive(int max)
+        {
+            var now = time.GetUtcNow();
+            var batch = new List<ServiceBusReceivedMessage>();
+            foreach (var entry in _active.Where(e => e.LockToken is null && (e.ScheduledAt is not { } at || at == default || at <= now)).Take(max))
+            {
+                entry.DeliveryCount++;
+                entry.LockToken = Guid.NewGuid();
+                batch.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: entry.Body, messageId: entry.MessageId, lockTokenGuid: entry.LockToken.Value,
+                    deliveryCount: entry.DeliveryCount, enqueuedTime: entry.EnqueuedAt, properties: entry.Properties));
+            }
+
+            return batch;
+        }
+
+        /// <summary>Settles only under the current lock, as Service Bus does; otherwise MessageLockLost.</summary>
+        private Task Settle(ServiceBusReceivedMessage message, Action<Entry> settle)
+        {
+            var entry = _active.FirstOrDefault(e => e.LockToken?.ToString() == message.LockToken);
+            if (entry is null)
+            {
+                return Task.FromException(new ServiceBusException("The lock supplied is invalid.", ServiceBusFailureReason.MessageLockLost));
+            }
+
+            settle(entry);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class Entry(string messageId, BinaryData body, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, IDictionary<string, object> properties)
