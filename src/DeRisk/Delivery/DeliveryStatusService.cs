@@ -23,8 +23,27 @@ public enum StatusCallbackOutcome
 /// so a forged or replayed-elsewhere call changes nothing. A status never moves a delivery backwards, and the same
 /// status again (Twilio's retry of a callback, or a replay of a captured one) changes nothing.
 /// </summary>
-public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<TwilioOptions> options, TwilioSignature signatures, TimeProvider time, ILogger<DeliveryStatusService> logger)
+public sealed partial class DeliveryStatusService(
+    DeRiskTables tables,
+    DeliveryStore deliveries,
+    Subscribers.SubscriberStore subscribers,
+    INotificationQueue queue,
+    IOptions<TwilioOptions> options,
+    TwilioSignature signatures,
+    TimeProvider time,
+    ILogger<DeliveryStatusService> logger)
 {
+    /// <summary>
+    /// Carrier errors after which an SMS alert goes by email instead (when the subscriber has an active email that did
+    /// not get it): unreachable (30003), unknown number (30005), landline (30006), filtered (30007), unknown (30008).
+    /// </summary>
+    public static readonly IReadOnlySet<int> FallbackCodes = new HashSet<int> { 30003, 30005, 30006, 30007, 30008 };
+
+    /// <summary>Carrier errors that say the number will never take SMS: the SMS channel is turned off.</summary>
+    public static readonly IReadOnlySet<int> NumberUnusableCodes = new HashSet<int> { 30005, 30006 };
+
+    public const string FallbackSuffix = ".fallback";
+
     public const string SubscriberParameter = "s";
     public const string NotificationParameter = "n";
 
@@ -83,11 +102,59 @@ public sealed partial class DeliveryStatusService(DeRiskTables tables, IOptions<
         }
 
         LogUpdated(logger, notificationId, status);
+        if (status is "undelivered" or "failed" && int.TryParse(form.GetValueOrDefault("ErrorCode"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var errorCode)
+            && FallbackCodes.Contains(errorCode) && record.GetString("Channel") == Notification.SmsChannel)
+        {
+            await FallBackToEmailAsync(subscriberId, notificationId, errorCode, cancellationToken).ConfigureAwait(false);
+        }
+
         return StatusCallbackOutcome.Updated;
+    }
+
+    /// <summary>
+    /// The carrier could not deliver an SMS alert: it goes by email once — same notification id plus ".fallback",
+    /// so queue duplicate detection and the delivery record keep it to one send under any redelivery — when the
+    /// subscriber has an active email that did not get this alert; and a number that will never take SMS is turned off.
+    /// </summary>
+    private async Task FallBackToEmailAsync(string subscriberId, string notificationId, int errorCode, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (NumberUnusableCodes.Contains(errorCode))
+        {
+            await subscribers.SetChannelStateAsync(subscriberId, Notification.SmsChannel, Subscribers.ChannelState.Failed, $"Twilio {errorCode}: the carrier says this number cannot take SMS", now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        if (profile is not { EmailEnabled: true }
+            || await deliveries.ExistsAsync(subscriberId, notificationId + "." + Notification.EmailChannel, cancellationToken).ConfigureAwait(false)
+            || await deliveries.SentNotificationAsync(subscriberId, notificationId, cancellationToken).ConfigureAwait(false) is not { } sent)
+        {
+            return;
+        }
+
+        var text = sent.Text.EndsWith(Alerts.AlertMessageRenderer.StopFooter, StringComparison.Ordinal) ? sent.Text[..^Alerts.AlertMessageRenderer.StopFooter.Length].TrimEnd() : sent.Text;
+        var reason = errorCode switch
+        {
+            30005 => "your phone number is unknown to its carrier",
+            30006 => "your number is a landline",
+            30007 => "your carrier filtered the SMS",
+            _ => "your phone could not be reached",
+        };
+        var fallback = sent with
+        {
+            Id = notificationId + FallbackSuffix,
+            Channel = Notification.EmailChannel,
+            Text = $"{text}\n\nThis alert came by email because its SMS could not be delivered: {reason} (Twilio {errorCode}).",
+        };
+        await queue.SendAsync(new OutgoingMessage(fallback.Id, fallback.ToBinary()), cancellationToken).ConfigureAwait(false);
+        LogFallback(logger, notificationId, errorCode);
     }
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Twilio status callback rejected: missing or invalid X-Twilio-Signature")]
     private static partial void LogRejected(ILogger logger);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "SMS {NotificationId} undelivered (Twilio {ErrorCode}): queued by email instead")]
+    private static partial void LogFallback(ILogger logger, string notificationId, int errorCode);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Delivery of {NotificationId} is now {Status}")]
     private static partial void LogUpdated(ILogger logger, string notificationId, string status);

@@ -62,6 +62,11 @@ public sealed class DeliveryStore(DeRiskTables tables)
             ["Channel"] = notification.Channel,
             ["RuleId"] = notification.RuleId,
             ["Episode"] = notification.Episode,
+
+            // What was sent, so a carrier's later "undelivered" can still send it another way (email fallback).
+            ["Text"] = notification.Text,
+            ["CreatedAt"] = notification.CreatedAt,
+            ["DeliverAt"] = notification.DeliverAt,
             ["Status"] = DeliveryStatus.Sending,
             ["Attempts"] = 1,
             ["ClaimedAt"] = now,
@@ -118,6 +123,23 @@ public sealed class DeliveryStore(DeRiskTables tables)
     /// the next claim — at once, not after the claim timeout — asks the provider before anything else. False if the
     /// claim was lost meanwhile.
     /// </summary>
+    /// <summary>The alert a delivery row was claimed for, as it was sent; null if unknown (no row, or a row from before texts were kept).</summary>
+    public async Task<Notification?> SentNotificationAsync(string subscriberId, string notificationId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(subscriberId, notificationId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } found || found.GetString("Text") is not { Length: > 0 } text || found.GetDateTimeOffset("CreatedAt") is not { } created)
+        {
+            return null;
+        }
+
+        return new Notification(notificationId, subscriberId, found.GetString("RuleId") ?? "", found.GetInt32("Episode") ?? 0, found.GetString("Channel") ?? "",
+            text, created, found.GetDateTimeOffset("DeliverAt"));
+    }
+
+    /// <summary>Whether a delivery row exists for the notification id (any status).</summary>
+    public async Task<bool> ExistsAsync(string subscriberId, string notificationId, CancellationToken cancellationToken) =>
+        (await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(subscriberId, notificationId, ["RowKey"], cancellationToken).ConfigureAwait(false)).HasValue;
+
     public async Task<bool> ReleaseUnknownAsync(DeliveryClaim claim, DateTimeOffset now, string error, CancellationToken cancellationToken)
     {
         var update = new TableEntity(claim.SubscriberId, claim.NotificationId)

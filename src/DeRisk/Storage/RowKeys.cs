@@ -25,7 +25,7 @@ public static class RowKeys
     public static string ShardName(int index) => "s" + index.ToString("D3", CultureInfo.InvariantCulture);
 
     /// <summary>True for the ids DeRisk issues (32 lowercase hex digits); anything else is never used as a key.</summary>
-    public static bool IsId(string? value) =>
+    public static bool IsId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) =>
         value is { Length: 32 } && value.All(static c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     public static string NewId(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
