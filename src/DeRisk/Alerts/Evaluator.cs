@@ -43,8 +43,6 @@ public sealed class ShardEvaluator(
     INotificationQueue queue,
     ILogger<ShardEvaluator> logger)
 {
-    /// <summary>Notifications queued at once by one shard's evaluation.</summary>
-    public const int SendConcurrency = 16;
 
     private sealed record StateWrite(Azure.Data.Tables.TableEntity Entity, Azure.ETag? ETag, AlertState? Next, Transition? Transition);
 
@@ -109,8 +107,7 @@ public sealed class ShardEvaluator(
 
         // Every notification of the shard is queued before any state is written (side by side: the queue is I/O-bound);
         // then the states go in batch transactions of up to 100 rows of the shard's partition.
-        await Parallel.ForEachAsync(outgoing, new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
-            async (message, token) => await queue.SendAsync(message, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await queue.SendManyAsync(outgoing, cancellationToken).ConfigureAwait(false);
         var written = await states.WriteAsync(writes.Select(w => (w.Entity, w.ETag)).ToList(), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < writes.Count; i++)
         {

@@ -12,6 +12,13 @@ public interface INotificationQueue
     Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Sends many messages (a shard's notifications of one tick) in as few calls as the transport allows: Service Bus
+    /// in message batches, the Storage queue one call each, side by side. Each keeps its id, so a retried send is
+    /// dropped as a duplicate (Service Bus duplicate detection; the dispatcher's delivery record for both).
+    /// </summary>
+    Task SendManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Receives up to <paramref name="maxMessages"/> messages, each locked for <paramref name="lockDuration"/>: the
     /// critical lane's first, then the rest.
     /// </summary>

@@ -79,7 +79,56 @@ public sealed class ServiceBusNotificationQueue(
     public const string NotificationIdProperty = "NotificationId";
     public const string PriorDeliveriesProperty = "PriorDeliveries";
 
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        await (message.Critical ? critical : normal).Sender.SendMessageAsync(ToServiceBus(message), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// One ServiceBusMessageBatch after another per lane, each as full as the namespace allows. A batch is all or
+    /// nothing; one that fails is retried by the SDK's retry policy, and duplicate detection drops what had arrived.
+    /// </summary>
+    public async Task SendManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var (lane, group) in new[] { (critical, messages.Where(m => m.Critical)), (normal, messages.Where(m => !m.Critical)) })
+        {
+            ServiceBusMessageBatch? batch = null;
+            try
+            {
+                foreach (var message in group)
+                {
+                    var outgoing = ToServiceBus(message);
+                    batch ??= await lane.Sender.CreateMessageBatchAsync(cancellationToken).ConfigureAwait(false);
+                    if (batch.TryAddMessage(outgoing))
+                    {
+                        continue;
+                    }
+
+                    if (batch.Count == 0)
+                    {
+                        throw new InvalidOperationException($"Notification {message.MessageId} is larger than a Service Bus batch may hold.");
+                    }
+
+                    await lane.Sender.SendMessagesAsync(batch, cancellationToken).ConfigureAwait(false);
+                    batch.Dispose();
+                    batch = await lane.Sender.CreateMessageBatchAsync(cancellationToken).ConfigureAwait(false);
+                    if (!batch.TryAddMessage(outgoing))
+                    {
+                        throw new InvalidOperationException($"Notification {message.MessageId} is larger than a Service Bus batch may hold.");
+                    }
+                }
+
+                if (batch is { Count: > 0 })
+                {
+                    await lane.Sender.SendMessagesAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                batch?.Dispose();
+            }
+        }
+    }
+
+    private static ServiceBusMessage ToServiceBus(OutgoingMessage message)
     {
         var outgoing = new ServiceBusMessage(message.Body) { MessageId = message.MessageId, ContentType = "application/json" };
         if (message.ScheduledEnqueueTime is { } at)
@@ -87,7 +136,7 @@ public sealed class ServiceBusNotificationQueue(
             outgoing.ScheduledEnqueueTime = at;
         }
 
-        await (message.Critical ? critical : normal).Sender.SendMessageAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        return outgoing;
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken)

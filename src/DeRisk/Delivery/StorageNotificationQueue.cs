@@ -51,6 +51,11 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
         await (message.Critical ? _critical : _queue).SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Azure Queues has no batch send: one call per message, 16 at a time (the queue is I/O-bound).</summary>
+    public Task SendManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (message, token) => await SendAsync(message, token).ConfigureAwait(false));
+
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan lockDuration, CancellationToken cancellationToken)
     {
         var wanted = Math.Clamp(maxMessages, 1, 32);

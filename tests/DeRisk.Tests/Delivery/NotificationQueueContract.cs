@@ -58,6 +58,28 @@ public abstract class NotificationQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sending_many_delivers_each_once_with_its_id_critical_first()
+    {
+        var messages = Enumerable.Range(0, 120).Select(i => new OutgoingMessage($"m-{i}", BinaryData.FromString(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Critical: i % 40 == 7)).ToList();
+
+        await Queue.SendManyAsync(messages, default);
+
+        var received = new List<ReceivedMessage>();
+        for (var round = 0; round < 10 && received.Count < messages.Count; round++)
+        {
+            var batch = await Queue.ReceiveAsync(32, Lock, default);
+            received.AddRange(batch);
+            foreach (var message in batch)
+            {
+                await Queue.CompleteAsync(message, default);
+            }
+        }
+
+        Assert.Equal(messages.Select(m => m.MessageId).Order(), received.Select(m => m.MessageId).Order());
+        Assert.Equal(new[] { "m-47", "m-7", "m-87" }, received.Take(3).Select(m => m.MessageId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Abandoned_message_comes_back_with_a_higher_delivery_count()
     {
         await Queue.SendAsync(new OutgoingMessage("n-2", BinaryData.FromString("x")), default);

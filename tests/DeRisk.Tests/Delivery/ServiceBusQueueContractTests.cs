@@ -43,6 +43,18 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
         Assert.Equal(["depeg-1", "depeg-1~1"], _critical.Sent.Select(m => m.MessageId));
     }
 
+    [Fact]
+    public async Task Many_notifications_go_in_message_batches_per_lane_each_keeping_its_id()
+    {
+        var messages = Enumerable.Range(0, 250).Select(i => new OutgoingMessage($"n-{i}", BinaryData.FromString("{}"), Critical: i % 50 == 0)).ToList();
+
+        await Queue.SendManyAsync(messages, default);
+
+        Assert.Equal((3, 1), (_normal.SendCalls, _critical.SendCalls));
+        Assert.Equal(messages.Where(m => !m.Critical).Select(m => m.MessageId), _normal.Sent.Select(m => m.MessageId));
+        Assert.Equal(messages.Where(m => m.Critical).Select(m => m.MessageId), _critical.Sent.Select(m => m.MessageId));
+    }
+
     /// <summary>
     /// One Service Bus queue in memory, keeping its rules (locks, delivery counts, scheduled enqueue, dead-letter reason
     /// and description in the message's properties), reached through Moq'd SDK clients.
@@ -52,7 +64,15 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
         private readonly List<Entry> _active = [];
         private readonly List<ServiceBusReceivedMessage> _dead = [];
 
+        /// <summary>Messages a batch holds at most here (Service Bus counts bytes; the rule is the same).</summary>
+        public const int BatchLimit = 100;
+
+        private readonly Dictionary<ServiceBusMessageBatch, List<ServiceBusMessage>> _batches = [];
+
         public List<ServiceBusMessage> Sent { get; } = [];
+
+        /// <summary>Calls that reached the broker: single sends and batch sends.</summary>
+        public int SendCalls { get; private set; }
 
         public ServiceBusLane Lane()
         {
@@ -60,8 +80,23 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
             sender.Setup(s => s.SendMessageAsync(It.IsAny<ServiceBusMessage>(), It.IsAny<CancellationToken>()))
                 .Callback<ServiceBusMessage, CancellationToken>((m, _) =>
                 {
-                    Sent.Add(m);
-                    _active.Add(new Entry(m.MessageId, m.Body, time.GetUtcNow(), m.ScheduledEnqueueTime, new Dictionary<string, object>(m.ApplicationProperties)));
+                    SendCalls++;
+                    Enqueue(m);
+                })
+                .Returns(Task.CompletedTask);
+            sender.Setup(s => s.CreateMessageBatchAsync(It.IsAny<CancellationToken>()))
+                .Returns(() =>
+                {
+                    var store = new List<ServiceBusMessage>();
+                    var batch = ServiceBusModelFactory.ServiceBusMessageBatch(256 * 1024, store, tryAddCallback: _ => store.Count < BatchLimit);
+                    _batches[batch] = store;
+                    return ValueTask.FromResult(batch);
+                });
+            sender.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
+                .Callback<ServiceBusMessageBatch, CancellationToken>((batch, _) =>
+                {
+                    SendCalls++;
+                    _batches[batch].ForEach(Enqueue);
                 })
                 .Returns(Task.CompletedTask);
 
@@ -84,6 +119,12 @@ public sealed class ServiceBusQueueContractTests : NotificationQueueContract
             deadLetters.Setup(r => r.PeekMessagesAsync(It.IsAny<int>(), It.IsAny<long?>(), It.IsAny<CancellationToken>()))
                 .ReturnsAsync((int max, long? _, CancellationToken _) => _dead.Take(max).ToList());
             return new ServiceBusLane(sender.Object, receiver.Object, deadLetters.Object);
+        }
+
+        private void Enqueue(ServiceBusMessage message)
+        {
+            Sent.Add(message);
+            _active.Add(new Entry(message.MessageId, message.Body, time.GetUtcNow(), message.ScheduledEnqueueTime, new Dictionary<string, object>(message.ApplicationProperties)));
         }
 
         private List<ServiceBusReceivedMessage> Receive(int max)
