@@ -18,6 +18,9 @@ namespace DeRisk.Tests.Delivery;
 public sealed class ChaosTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero))
 {
     private const string PermanentMarker = "[invalid]";
+    private const string CallbackUrl = "https://derisk.example.net/api/twilio/status";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Twilio:StatusCallbackUrl"] = CallbackUrl };
 
     [Fact]
     public async Task A_thousand_notifications_through_a_flaky_twilio_end_sent_once_or_dead_lettered_with_their_reason()
@@ -89,7 +92,7 @@ public sealed class ChaosTests(AzuriteFixture azurite, Xunit.Abstractions.ITestO
                 _ => new SinkFailure(0, 0, "dropped"),
             }
             : null;
-        var expected = await EnqueueAsync(count: 400, subscribers: 20, permanentEvery: 0);
+        var expected = await EnqueueAsync(count: 400, subscribers: 20, permanentEvery: 0, withEmail: true);
         var services = Host.Services;
         Dispatcher Another() => new(
             services.GetRequiredService<INotificationQueue>(), services.GetRequiredService<DeliveryStore>(), services.GetRequiredService<SubscriberStore>(),
@@ -131,15 +134,67 @@ public sealed class ChaosTests(AzuriteFixture azurite, Xunit.Abstractions.ITestO
         var summary = $"chaos: {records.Count} notifications, {Sink.Messages.Count} sent once, dead-lettered {string.Join(", ", dead.Values.GroupBy(d => d.Reason).Select(g => g.Key + " " + g.Count()))}, {Sink.Requests} send requests";
         output.WriteLine(summary);
         Assert.True(records.Values.Count(r => r.Status == DeliveryStatus.Sent) == Sink.Messages.Count, summary + " | " + string.Join(" ; ", records.Values.Where(r => r.Status != DeliveryStatus.Sent).Select(r => r.Attempts + " " + r.LastError)));
+
+        // The status-callback path, as a carrier network delivers it: "sent" then "delivered", or "undelivered" with
+        // 30003 for about 10 %; a fifth of the callbacks arrive twice, in any order, and some name no message of ours.
+        var undelivered = new HashSet<string>(StringComparer.Ordinal);
+        var callbacks = new List<(string Query, Dictionary<string, string> Form)>();
+        foreach (var sms in Sink.Messages)
+        {
+            var query = sms.StatusCallback![CallbackUrl.Length..];
+            var failed = Next() < 0.1;
+            if (failed)
+            {
+                undelivered.Add(sms.Sid);
+            }
+
+            foreach (var (status, code) in new[] { ("sent", (string?)null), failed ? ("undelivered", "30003") : ("delivered", null) })
+            {
+                var form = new Dictionary<string, string> { ["AccountSid"] = LocalHostFactory.AccountSid, ["MessageSid"] = sms.Sid, ["MessageStatus"] = status, ["To"] = sms.To };
+                if (code is not null)
+                {
+                    form["ErrorCode"] = code;
+                }
+
+                callbacks.Add((query, form));
+                if (Next() < 0.2)
+                {
+                    callbacks.Add((query, form));
+                }
+            }
+
+            if (Next() < 0.05)
+            {
+                callbacks.Add((query, new Dictionary<string, string> { ["AccountSid"] = LocalHostFactory.AccountSid, ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["MessageStatus"] = "undelivered", ["To"] = sms.To, ["ErrorCode"] = "30003" }));
+            }
+        }
+
+        var client = Host.CreateClient();
+        foreach (var (query, form) in callbacks.OrderBy(_ => Next()))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/twilio/status" + query) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Add("X-Twilio-Signature", TwilioSigning.Sign(CallbackUrl + query, form));
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await client.SendAsync(request)).StatusCode);
+        }
+
+        Sink.Chaos = null;
+        Sink.DropAfterAccepting = null;
+        Sink.ListChaos = null;
+        await DrainUntilEmptyAsync(dispatchers);
+
+        // One fallback email per undelivered SMS, and nothing else.
+        var undeliveredTexts = Sink.Messages.Where(m => undelivered.Contains(m.Sid)).Select(m => m.Body[..m.Body.IndexOf(". Reply STOP", StringComparison.Ordinal)]).ToList();
+        Assert.Equal(undeliveredTexts.Order(StringComparer.Ordinal), Mail.Emails.Select(e => e.Text[..e.Text.IndexOf(".\n", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+        output.WriteLine($"callbacks: {callbacks.Count} posted, {undelivered.Count} undelivered, {Mail.Emails.Count} fallback emails");
     }
 
     /// <summary>Queues notifications round-robin over new subscribers; every permanentEvery-th goes alone to a subscriber whose sends fail permanently.</summary>
-    private async Task<Dictionary<string, (string SubscriberId, bool Permanent)>> EnqueueAsync(int count, int subscribers, int permanentEvery)
+    private async Task<Dictionary<string, (string SubscriberId, bool Permanent)>> EnqueueAsync(int count, int subscribers, int permanentEvery, bool withEmail = false)
     {
         var ids = new List<string>();
         for (var i = 0; i < subscribers; i++)
         {
-            ids.Add(await TestSubscribers.SeedAsync(Host.Services, $"+1415555{(1000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}"));
+            ids.Add(await TestSubscribers.SeedAsync(Host.Services, $"+1415555{(1000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}", withEmail ? $"chaos{i}@example.com" : null));
         }
 
         var queue = Host.Services.GetRequiredService<INotificationQueue>();
