@@ -32,8 +32,16 @@ public sealed class Dispatcher(
         var messages = await queue.ReceiveAsync(settings.BatchSize, settings.LockDuration, cancellationToken).ConfigureAwait(false);
         var outcomes = new Outcome[messages.Count];
 
-        // Messages of a batch are handled side by side (the pacer still spaces the sends); each is independent.
-        await Parallel.ForEachAsync(Enumerable.Range(0, messages.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken }, async (i, token) =>
+        // Messages of a batch are handled side by side (the pacer still spaces the sends); each is independent. The
+        // critical ones go first, on their own, so they take the sender's first turns.
+        var critical = Enumerable.Range(0, messages.Count).Where(i => messages[i].Critical).ToList();
+        var rest = Enumerable.Range(0, messages.Count).Where(i => !messages[i].Critical).ToList();
+        foreach (var phase in new[] { critical, rest }.Where(p => p.Count > 0))
+        {
+            await HandleAllAsync(phase).ConfigureAwait(false);
+        }
+
+        Task HandleAllAsync(List<int> indexes) => Parallel.ForEachAsync(indexes, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken }, async (i, token) =>
         {
             try
             {
@@ -50,7 +58,7 @@ public sealed class Dispatcher(
             {
                 outcomes[i] = await ReleaseAsync(messages[i], settings, ex, token).ConfigureAwait(false);
             }
-        }).ConfigureAwait(false);
+        });
 
         int sent = 0, duplicates = 0, retrying = 0, deadLettered = 0, suppressed = 0;
         foreach (var outcome in outcomes)

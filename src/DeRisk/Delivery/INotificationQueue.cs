@@ -49,8 +49,8 @@ public interface INotificationQueue
 /// <param name="Critical">Sent in the critical lane, received before every other message.</param>
 public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null, bool Critical = false);
 
-/// <summary>A locked message. <see cref="LockToken"/> identifies this delivery for settlement.</summary>
-public sealed record ReceivedMessage(string MessageId, BinaryData Body, int DeliveryCount, DateTimeOffset? EnqueuedTime, string LockToken);
+/// <summary>A locked message. <see cref="LockToken"/> identifies this delivery for settlement; <see cref="Critical"/>: it came from the critical lane.</summary>
+public sealed record ReceivedMessage(string MessageId, BinaryData Body, int DeliveryCount, DateTimeOffset? EnqueuedTime, string LockToken, bool Critical = false);
 
 public sealed record DeadLetteredMessage(string MessageId, BinaryData Body, string Reason, string Description);
 

@@ -157,7 +157,7 @@ public sealed class ServiceBusNotificationQueue(
                 _locked[message.LockToken] = (message, lane);
                 var notificationId = message.ApplicationProperties.TryGetValue(NotificationIdProperty, out var id) && id is string text ? text : message.MessageId;
                 var prior = message.ApplicationProperties.TryGetValue(PriorDeliveriesProperty, out var count) && count is int n ? n : 0;
-                result.Add(new ReceivedMessage(notificationId, message.Body, prior + message.DeliveryCount, message.EnqueuedTime, message.LockToken));
+                result.Add(new ReceivedMessage(notificationId, message.Body, prior + message.DeliveryCount, message.EnqueuedTime, message.LockToken, ReferenceEquals(lane, critical)));
             }
         }
 

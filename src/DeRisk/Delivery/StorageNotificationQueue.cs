@@ -73,8 +73,8 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
                 var envelope = TryRead(message.MessageText);
                 var token = Token(lane, message.MessageId, message.PopReceipt);
                 result.Add(envelope is null
-                    ? new ReceivedMessage(message.MessageId, BinaryData.FromString(message.MessageText), (int)message.DequeueCount, message.InsertedOn, token)
-                    : new ReceivedMessage(envelope.MessageId, BinaryData.FromString(envelope.Body), (int)message.DequeueCount, envelope.EnqueuedTime, token));
+                    ? new ReceivedMessage(message.MessageId, BinaryData.FromString(message.MessageText), (int)message.DequeueCount, message.InsertedOn, token, lane == CriticalLane)
+                    : new ReceivedMessage(envelope.MessageId, BinaryData.FromString(envelope.Body), (int)message.DequeueCount, envelope.EnqueuedTime, token, lane == CriticalLane));
             }
         }
 

@@ -419,13 +419,18 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
             critical.Add(notification.Text);
         }
 
-        // The first drain (one batch of Dispatch:BatchSize = 10) sends all three: they were received before the
-        // 5,000 queued ahead of them. Without their lane they would be sends 5,001 to 5,003.
+        // The first drain (one batch of Dispatch:BatchSize = 10) sends all three, and before anything else: they were
+        // received before the 5,000 queued ahead of them and handled first. Without their lane they would be sends
+        // 5,001 to 5,003 — at 1 SMS/s, 83 minutes later, past Dispatch:MaxAlertAge.
         var drained = await Dispatcher.DrainAsync(default);
 
         Assert.Equal(10, drained.Sent);
-        Assert.Equal(critical.Order(), Sink.Messages.Select(m => m.Body).Where(b => b.Contains("off its peg", StringComparison.Ordinal)).Order());
-        Assert.Equal(7, Sink.Messages.Count(m => m.Body.StartsWith("DeRisk: BTC", StringComparison.Ordinal)));
+        Assert.Equal(critical.Order(), Sink.Messages.Take(3).Select(m => m.Body).Order());
+        Assert.All(Sink.Messages.Skip(3), m => Assert.StartsWith("DeRisk: BTC", m.Body, StringComparison.Ordinal));
+
+        // Azurite keeps queues in memory and slows down with their depth: leave nothing behind for the other tests.
+        var storage = Assert.IsType<StorageNotificationQueue>(Queue);
+        await Host.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(storage.QueueName).ClearMessagesAsync();
     }
 
     /// <summary>An SMS sender with a bug for one number: it throws instead of answering.</summary>
