@@ -5,7 +5,6 @@ using DeRisk.Backtest;
 using DeRisk.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using DeRisk.Market;
 using Spectre.Console;

@@ -20,7 +20,8 @@ builder.AddLocalFunctionHost(catalog);
 builder.AddLocalDemo();
 
 var app = builder.Build();
-app.UseExceptionHandler();
+// The Functions app's own answer to an unexpected failure (the exception is logged by the handler).
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => ProblemDetailsMiddleware.Unexpected.ExecuteAsync(context) });
 app.UseStatusCodePages();
 app.Use((context, next) => RequestGuard.Check(context) is { } problem ? problem.ExecuteAsync(context) : next(context));
 app.UseForwardedHeaders();

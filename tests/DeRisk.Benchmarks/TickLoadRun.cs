@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using DeRisk.Alerts;
 using DeRisk.Delivery;

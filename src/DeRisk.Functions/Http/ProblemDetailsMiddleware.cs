@@ -5,9 +5,15 @@ using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Functions.Http;
 
-/// <summary>Turns an unexpected failure of an HTTP function into a 500 problem that leaks nothing internal.</summary>
+/// <summary>
+/// Turns an unexpected failure of an HTTP function into a 500 problem that leaks nothing internal. The local host
+/// answers with the same <see cref="Unexpected"/> problem, so every test sees the 500 Azure would send.
+/// </summary>
 public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
+    /// <summary>The one answer to an unexpected failure: no exception text, type or stack.</summary>
+    public static IResult Unexpected { get; } = Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Unexpected error", detail: "The request failed; it has been logged.");
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         try
@@ -17,8 +23,7 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
             LogFailure(logger, context.FunctionDefinition.Name, ex);
-            await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Unexpected error", detail: "The request failed; it has been logged.")
-                .ExecuteAsync(http).ConfigureAwait(false);
+            await Unexpected.ExecuteAsync(http).ConfigureAwait(false);
         }
     }
 

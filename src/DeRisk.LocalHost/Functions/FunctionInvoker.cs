@@ -1,6 +1,4 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace DeRisk.LocalHost.Functions;
 

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using DeRisk.Subscribers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace DeRisk.LocalHost.Sinks;
 

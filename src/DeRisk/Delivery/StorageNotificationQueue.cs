@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using DeRisk.Storage;
 using Microsoft.Extensions.Options;
 

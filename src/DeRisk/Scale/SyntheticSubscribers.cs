@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Azure.Data.Tables;
 using DeRisk.Rules;
 using DeRisk.Storage;

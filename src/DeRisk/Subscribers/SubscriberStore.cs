@@ -257,7 +257,7 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
     /// <summary>The longest rules column: Table Storage strings hold 32K UTF-16 characters (64 KiB).</summary>
     public const int MaxRulesJsonLength = 30_000;
 
-    private const string RulesColumn = "Rules";
+    internal const string RulesColumn = "Rules";
 
     private sealed record RuleRow(string Id, RuleSpec Spec, DateTimeOffset CreatedAt);
 

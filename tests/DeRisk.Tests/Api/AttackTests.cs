@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using DeRisk.Access;
 using DeRisk.Delivery;
-using DeRisk.Storage;
 using DeRisk.Subscribers;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -145,4 +145,26 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_problem_that_leaks_nothing()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550191");
+
+        // A row the code cannot read (a bug, or a hand edit): the rules column is not JSON.
+        var store = Host.Services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>();
+        await Host.Services.GetRequiredService<DeRisk.Storage.DeRiskTables>().Subscribers.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity(store.ShardOf(subscriber.Id), subscriber.Id) { [DeRisk.Subscribers.SubscriberStore.RulesColumn] = "{not json" }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        var response = await subscriber.Client.GetAsync("/api/me");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        var problem = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Equal(("Unexpected error", "The request failed; it has been logged.", 500), (problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString(), problem.GetProperty("status").GetInt32()));
+        foreach (var leak in new[] { "Exception", "Azure", "Table", "   at ", subscriber.Id })
+        {
+            Assert.DoesNotContain(leak, body, StringComparison.Ordinal);
+        }
+    }
 }

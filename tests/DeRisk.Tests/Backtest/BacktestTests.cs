@@ -5,14 +5,11 @@ using DeRisk.Alerts;
 using DeRisk.Backtest;
 using DeRisk.Cli;
 using DeRisk.Delivery;
-using DeRisk.LocalHost.Sinks;
 using DeRisk.Market;
 using DeRisk.Rules;
 using DeRisk.Subscribers;
-using DeRisk.Tests.EndToEnd;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Spectre.Console;
 
 namespace DeRisk.Tests.Backtest;

@@ -1,7 +1,6 @@
 using DeRisk.Delivery;
 using DeRisk.LocalHost.Sinks;
 using DeRisk.Subscribers;
-using DeRisk.Tests.EndToEnd;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

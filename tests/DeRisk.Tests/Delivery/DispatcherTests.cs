@@ -1,9 +1,7 @@
 using DeRisk.Delivery;
 using DeRisk.LocalHost.Sinks;
-using DeRisk.Tests.EndToEnd;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DeRisk.Tests.Delivery;
 

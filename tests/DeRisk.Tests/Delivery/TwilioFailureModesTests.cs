@@ -1,5 +1,4 @@
 using DeRisk.Delivery;
-using DeRisk.Tests.EndToEnd;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

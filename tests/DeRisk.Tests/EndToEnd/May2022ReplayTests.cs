@@ -4,11 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
-using DeRisk.LocalHost.Sinks;
 using DeRisk.Rules;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DeRisk.Tests.EndToEnd;
 
