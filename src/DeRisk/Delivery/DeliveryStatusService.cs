@@ -81,6 +81,14 @@ public sealed partial class DeliveryStatusService(
             return StatusCallbackOutcome.Ignored;
         }
 
+        // The fallback goes first: if recording the status fails after it, Twilio's retry of this callback finds the
+        // same deterministic fallback id, which queue and dispatcher keep to one email.
+        if (status is "undelivered" or "failed" && int.TryParse(form.GetValueOrDefault("ErrorCode"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var errorCode)
+            && FallbackCodes.Contains(errorCode) && record.GetString("Channel") == Notification.SmsChannel)
+        {
+            await FallBackToEmailAsync(subscriberId, notificationId, errorCode, cancellationToken).ConfigureAwait(false);
+        }
+
         var update = new TableEntity(subscriberId, notificationId)
         {
             ["ProviderStatus"] = status,
@@ -102,12 +110,6 @@ public sealed partial class DeliveryStatusService(
         }
 
         LogUpdated(logger, notificationId, status);
-        if (status is "undelivered" or "failed" && int.TryParse(form.GetValueOrDefault("ErrorCode"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var errorCode)
-            && FallbackCodes.Contains(errorCode) && record.GetString("Channel") == Notification.SmsChannel)
-        {
-            await FallBackToEmailAsync(subscriberId, notificationId, errorCode, cancellationToken).ConfigureAwait(false);
-        }
-
         return StatusCallbackOutcome.Updated;
     }
 
@@ -127,7 +129,7 @@ public sealed partial class DeliveryStatusService(
         var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
         if (profile is not { EmailEnabled: true }
             || await deliveries.ExistsAsync(subscriberId, notificationId + "." + Notification.EmailChannel, cancellationToken).ConfigureAwait(false)
-            || await deliveries.SentNotificationAsync(subscriberId, notificationId, cancellationToken).ConfigureAwait(false) is not { } sent)
+            || await deliveries.SentNotificationAsync(subscriberId, notificationId, cancellationToken).ConfigureAwait(false) is not var (sent, critical))
         {
             return;
         }
@@ -146,7 +148,7 @@ public sealed partial class DeliveryStatusService(
             Channel = Notification.EmailChannel,
             Text = $"{text}\n\nThis alert came by email because its SMS could not be delivered: {reason} (Twilio {errorCode}).",
         };
-        await queue.SendAsync(new OutgoingMessage(fallback.Id, fallback.ToBinary()), cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(new OutgoingMessage(fallback.Id, fallback.ToBinary(), Critical: critical), cancellationToken).ConfigureAwait(false);
         LogFallback(logger, notificationId, errorCode);
     }
 

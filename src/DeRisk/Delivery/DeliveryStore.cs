@@ -34,9 +34,13 @@ public sealed record DeliveryRecord(
 
 /// <summary>
 /// The right to send a notification once, held as the ETag of its delivery row. <see cref="UnfinishedSince"/> is set
-/// when this claim took over one that expired while sending: the provider may have accepted that earlier attempt.
+/// when this claim took over one that expired while sending: the provider may have accepted that earlier attempt, sent
+/// to <see cref="UnfinishedTo"/> (the address then; the subscriber may have changed it since).
 /// </summary>
-public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag, DateTimeOffset? UnfinishedSince = null);
+public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag, DateTimeOffset? UnfinishedSince = null, string? UnfinishedTo = null)
+{
+    public DateTimeOffset ClaimedAt { get; init; }
+}
 
 public abstract record ClaimResult
 {
@@ -55,10 +59,16 @@ public abstract record ClaimResult
 /// </summary>
 public sealed class DeliveryStore(DeRiskTables tables)
 {
-    public async Task<ClaimResult> ClaimAsync(Notification notification, DateTimeOffset now, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the notification's row for one attempt to <paramref name="to"/> (kept with the row, as is whether it is
+    /// <paramref name="critical"/>, for reconciliation and email fallback).
+    /// </summary>
+    public async Task<ClaimResult> ClaimAsync(Notification notification, string? to, bool critical, DateTimeOffset now, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(notification.SubscriberId, notification.Id)
         {
+            ["To"] = to,
+            ["Critical"] = critical,
             ["Channel"] = notification.Channel,
             ["RuleId"] = notification.RuleId,
             ["Episode"] = notification.Episode,
@@ -76,7 +86,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
         try
         {
             var added = await tables.Deliveries.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, 1, added.Headers.ETag!.Value));
+            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, 1, added.Headers.ETag!.Value) { ClaimedAt = now });
         }
         catch (RequestFailedException ex) when (ex.Status == StorageStatus.Conflict)
         {
@@ -98,9 +108,12 @@ public sealed class DeliveryStore(DeRiskTables tables)
         // "UnfinishedSince" is when the earliest attempt whose outcome is still unknown began: a row left "sending"
         // keeps it (the provider may have taken any attempt since), a settled outcome starts it afresh.
         var unfinishedSince = status == DeliveryStatus.Sending ? existing.GetDateTimeOffset("UnfinishedSince") ?? existing.GetDateTimeOffset("ClaimedAt") : null;
+        var unfinishedTo = unfinishedSince is null ? null : existing.GetString("To");
         var attempts = (existing.GetInt32("Attempts") ?? 0) + 1;
         var update = new TableEntity(notification.SubscriberId, notification.Id)
         {
+            ["To"] = unfinishedTo ?? to,
+            ["Critical"] = critical,
             ["Status"] = DeliveryStatus.Sending,
             ["Attempts"] = attempts,
             ["ClaimedAt"] = now,
@@ -110,7 +123,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
         try
         {
             var updated = await tables.Deliveries.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, attempts, updated.Headers.ETag!.Value, unfinishedSince));
+            return new ClaimResult.Claimed(new DeliveryClaim(notification.SubscriberId, notification.Id, attempts, updated.Headers.ETag!.Value, unfinishedSince, unfinishedTo) { ClaimedAt = now });
         }
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
         {
@@ -123,8 +136,25 @@ public sealed class DeliveryStore(DeRiskTables tables)
     /// the next claim — at once, not after the claim timeout — asks the provider before anything else. False if the
     /// claim was lost meanwhile.
     /// </summary>
+    /// <summary>
+    /// Renews a claim just before the send it guards (after a long wait for the sender's turn), so no other dispatcher
+    /// can take it over mid-send. Null if it was taken over meanwhile: the caller must not send.
+    /// </summary>
+    public async Task<DeliveryClaim?> RenewAsync(DeliveryClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var renewed = await tables.Deliveries.UpdateEntityAsync(new TableEntity(claim.SubscriberId, claim.NotificationId) { ["ClaimedAt"] = now }, claim.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return claim with { ETag = renewed.Headers.ETag!.Value, ClaimedAt = now };
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return null;
+        }
+    }
+
     /// <summary>The alert a delivery row was claimed for, as it was sent; null if unknown (no row, or a row from before texts were kept).</summary>
-    public async Task<Notification?> SentNotificationAsync(string subscriberId, string notificationId, CancellationToken cancellationToken)
+    public async Task<(Notification Notification, bool Critical)?> SentNotificationAsync(string subscriberId, string notificationId, CancellationToken cancellationToken)
     {
         var row = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(subscriberId, notificationId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue || row.Value is not { } found || found.GetString("Text") is not { Length: > 0 } text || found.GetDateTimeOffset("CreatedAt") is not { } created)
@@ -132,8 +162,8 @@ public sealed class DeliveryStore(DeRiskTables tables)
             return null;
         }
 
-        return new Notification(notificationId, subscriberId, found.GetString("RuleId") ?? "", found.GetInt32("Episode") ?? 0, found.GetString("Channel") ?? "",
-            text, created, found.GetDateTimeOffset("DeliverAt"));
+        return (new Notification(notificationId, subscriberId, found.GetString("RuleId") ?? "", found.GetInt32("Episode") ?? 0, found.GetString("Channel") ?? "",
+            text, created, found.GetDateTimeOffset("DeliverAt")), found.GetBoolean("Critical") ?? false);
     }
 
     /// <summary>Whether a delivery row exists for the notification id (any status).</summary>

@@ -87,6 +87,14 @@ public sealed class Dispatcher(
         DeliveryLog.HandlingFailed(logger, message.MessageId, message.DeliveryCount, failure);
         try
         {
+            // A message that fails every time is not retried for ever: past every retry budget it is dead-lettered
+            // (its delivery row, if any, says what was last known).
+            if (message.DeliveryCount >= settings.MaxDeliveryCount + settings.ReconcileAttempts)
+            {
+                await queue.DeadLetterAsync(message, "HandlingFailed", failure.GetType().Name, cancellationToken).ConfigureAwait(false);
+                return Outcome.DeadLettered;
+            }
+
             await queue.RetryLaterAsync(message, settings.RetryDelay(message.DeliveryCount, null), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -100,7 +108,8 @@ public sealed class Dispatcher(
     private async Task<Outcome> HandleAsync(ReceivedMessage message, DispatchOptions settings, CancellationToken cancellationToken)
     {
         var notification = Notification.FromBinary(message.Body);
-        if (notification is null || !Storage.RowKeys.IsId(notification.SubscriberId))
+        if (notification is null || !Storage.RowKeys.IsId(notification.SubscriberId) || !Notification.Channels.Contains(notification.Channel)
+            || notification.Id is not { Length: > 0 and <= 200 } || notification.Id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
         {
             await queue.DeadLetterAsync(message, "MalformedMessage", "The body is not a notification.", cancellationToken).ConfigureAwait(false);
             DeliveryLog.DeadLettered(logger, message.MessageId, "MalformedMessage");
@@ -134,7 +143,7 @@ public sealed class Dispatcher(
         // From here on either it is to be sent, or it is not but an earlier attempt left its outcome unknown: the
         // claim below asks the provider about that attempt first.
 
-        var claim = await deliveries.ClaimAsync(notification, time.GetUtcNow(), settings.LockDuration, cancellationToken).ConfigureAwait(false);
+        var claim = await deliveries.ClaimAsync(notification, address, message.Critical, time.GetUtcNow(), settings.LockDuration, cancellationToken).ConfigureAwait(false);
         switch (claim)
         {
             case ClaimResult.AlreadySettled settled:
@@ -149,13 +158,16 @@ public sealed class Dispatcher(
         var held = ((ClaimResult.Claimed)claim).Claim;
         var isSms = notification.Channel == Notification.SmsChannel;
         var outgoing = new SmsMessage(address ?? "", notification.Text, notification.SubscriberId, notification.Id);
+
+        // The earlier attempt went to the number of that time, which the subscriber may have changed since.
+        var attempted = held.UnfinishedTo ?? address;
         var now = time.GetUtcNow();
         if (held.UnfinishedSince is { } since)
         {
             // The crash window: the provider may have taken the earlier attempt before its dispatcher died. Twilio can
             // be asked (its message list); SendGrid's mail send cannot, so an email is sent again, tagged with the same
             // notification id — a rare duplicate email is the lesser harm than a de-risk alert that never arrives.
-            switch (isSms && address is not null ? await sms.FindAcceptedAsync(outgoing, since, cancellationToken).ConfigureAwait(false) : null)
+            switch (isSms && attempted is not null ? await sms.FindAcceptedAsync(outgoing with { To = attempted }, since, cancellationToken).ConfigureAwait(false) : null)
             {
                 case SentLookup.Found found:
                     // Accepted earlier: it is sent, whatever the delivery count.
@@ -202,6 +214,17 @@ public sealed class Dispatcher(
         // Not unsent means the subscriber's channel is active, so its address is known.
         var to = address ?? throw new InvalidOperationException("An alert to send has no address.");
         await pacer.WaitTurnAsync(notification.Channel, settings.PerSecond(notification.Channel), cancellationToken).ConfigureAwait(false);
+        if (time.GetUtcNow() - held.ClaimedAt > settings.LockDuration / 2)
+        {
+            // A long wait for the sender's turn: renew the claim first, so it cannot lapse to another dispatcher mid-send.
+            if (await deliveries.RenewAsync(held, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } renewed)
+            {
+                return Outcome.Held;
+            }
+
+            held = renewed;
+        }
+
         var result = isSms
             ? await sms.SendAsync(outgoing, cancellationToken).ConfigureAwait(false)
             : await email.SendAsync(ToEmail(to, notification), cancellationToken).ConfigureAwait(false);
@@ -216,16 +239,18 @@ public sealed class Dispatcher(
                 return Outcome.Sent;
 
             case SendResult.Permanent permanent:
-                var deadReason = permanent.ErrorCode is { } code ? $"Twilio{code}" : isSms ? "PermanentFailure" : "SendGridRejected";
-                await queue.DeadLetterAsync(message, deadReason, permanent.Error, cancellationToken).ConfigureAwait(false);
-                await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (permanent.AddressUnusable)
                 {
-                    // The address cannot (or must not) be reached: stop using it until the subscriber changes it.
+                    // The address cannot (or must not) be reached: stop using it until the subscriber changes it. True
+                    // whatever happens to the message, so it is written first.
                     var state = permanent.ErrorCode == 21610 ? ChannelState.Stopped : ChannelState.Failed;
                     await subscribers.SetChannelStateAsync(notification.SubscriberId, notification.Channel, state, permanent.Error, now, cancellationToken).ConfigureAwait(false);
                     DeliveryLog.ChannelOff(logger, notification.SubscriberId, notification.Channel, state);
                 }
+
+                var deadReason = permanent.ErrorCode is { } code ? $"Twilio{code}" : isSms ? "PermanentFailure" : "SendGridRejected";
+                await queue.DeadLetterAsync(message, deadReason, permanent.Error, cancellationToken).ConfigureAwait(false);
+                await deliveries.RecordAsync(held, DeliveryStatus.Failed, now, error: permanent.Error, cancellationToken: cancellationToken).ConfigureAwait(false);
 
                 DeliveryLog.DeadLettered(logger, notification.Id, permanent.Error);
                 return Outcome.DeadLettered;
@@ -281,6 +306,14 @@ public sealed class Dispatcher(
         {
             // An earlier attempt's outcome is unknown: the caller reconciles it before settling.
             return null;
+        }
+
+        if (earlier == DeliveryStatus.Expired && status == DeliveryStatus.Expired)
+        {
+            // Recorded expired by an earlier copy whose dead-letter call did not go through: dead-letter this one.
+            await queue.DeadLetterAsync(message, "Expired", reason, cancellationToken).ConfigureAwait(false);
+            DeliveryLog.Expired(logger, notification.Id, reason);
+            return Outcome.DeadLettered;
         }
 
         if (earlier is not null)

@@ -36,7 +36,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     private async Task<string?> CrashMidSendAsync(Notification notification, bool twilioAccepted)
     {
         var received = Assert.Single(await Queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), default));
-        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
+        Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), TimeSpan.FromMinutes(1), default));
         string? sid = null;
         if (twilioAccepted)
         {
@@ -189,15 +189,48 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         Assert.Empty(Sink.Messages);
     }
 
-    [Fact]
-    public async Task A_message_that_is_not_a_notification_is_dead_lettered()
+    [Theory]
+    [InlineData("{\"hello\":")]
+    [InlineData("{\"id\":\"a/b\",\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"sms\",\"text\":\"x\"}")]
+    [InlineData("{\"id\":\"n-1\",\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"pigeon\",\"text\":\"x\"}")]
+    [InlineData("{\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"sms\",\"text\":\"x\"}")]
+    public async Task A_message_that_is_not_a_notification_is_dead_lettered(string body)
     {
-        await Queue.SendAsync(new OutgoingMessage("junk", BinaryData.FromString("{\"hello\":")), default);
+        await Queue.SendAsync(new OutgoingMessage("junk", BinaryData.FromString(body)), default);
 
         var result = await Dispatcher.DrainAsync(default);
 
         Assert.Equal(1, result.DeadLettered);
         Assert.Equal("MalformedMessage", Assert.Single(await Queue.PeekDeadLettersAsync(10, default)).Reason);
+    }
+
+    [Fact]
+    public async Task An_earlier_attempt_is_looked_up_at_the_number_it_went_to_even_after_the_subscriber_changed_it()
+    {
+        var notification = await EnqueueAsync(11);
+        var acceptedSid = await CrashMidSendAsync(notification, twilioAccepted: true);
+        await Host.Services.GetRequiredService<DeRisk.Subscribers.SubscriberStore>().SetAddressAsync(_subscriberId, Notification.SmsChannel, "+14155550199", DeRisk.Subscribers.ChannelState.Active, Time.GetUtcNow(), default);
+        Time.Advance(TimeSpan.FromMinutes(2));
+
+        var result = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal((1, 0), (result.Duplicates, result.Sent));
+        Assert.Equal((DeliveryStatus.Sent, acceptedSid), ((await RecordOf(notification)).Status, (await RecordOf(notification)).ProviderId));
+        Assert.DoesNotContain(Sink.Messages, m => m.To == "+14155550199");
+    }
+
+    [Fact]
+    public async Task A_copy_of_an_alert_recorded_expired_whose_dead_letter_did_not_go_through_is_dead_lettered_not_dropped()
+    {
+        var notification = await EnqueueAsync(12);
+        Time.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await Deliveries.RecordUnsentAsync(notification, DeliveryStatus.Expired, "expired before", Time.GetUtcNow(), default));
+
+        var result = await Dispatcher.DrainAsync(default);
+
+        Assert.Equal(1, result.DeadLettered);
+        Assert.Equal("Expired", Assert.Single(await Queue.PeekDeadLettersAsync(10, default)).Reason);
+        Assert.Empty(Sink.Messages);
     }
 
     [Fact]
@@ -207,14 +240,14 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
             "0000000000000000000000000000000b", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
 
-        var first = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
-        var second = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
+        var first = await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default);
+        var second = await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default);
         var claim = Assert.IsType<ClaimResult.Claimed>(first).Claim;
         Assert.IsType<ClaimResult.HeldElsewhere>(second);
 
         Assert.True(await Deliveries.RecordAsync(claim, DeliveryStatus.Sent, Time.GetUtcNow(), "SM1", "queued"));
         Time.Advance(TimeSpan.FromHours(1));
-        var third = await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default);
+        var third = await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default);
         Assert.Equal(DeliveryStatus.Sent, Assert.IsType<ClaimResult.AlreadySettled>(third).Status);
     }
 
@@ -224,10 +257,10 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId,
             "0000000000000000000000000000000c", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
-        var crashed = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default)).Claim;
+        var crashed = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default)).Claim;
 
         Time.Advance(TimeSpan.FromMinutes(2));
-        var takeover = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, Time.GetUtcNow(), claimTimeout, default)).Claim;
+        var takeover = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default)).Claim;
 
         Assert.Equal(2, takeover.Attempts);
         Assert.False(await Deliveries.RecordAsync(crashed, DeliveryStatus.Sent, Time.GetUtcNow(), "SM-late", "queued"));
