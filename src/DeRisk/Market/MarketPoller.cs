@@ -16,12 +16,15 @@ public sealed class MarketPoller(
         var market = options.Value;
         var tracked = market.TrackedAssets;
         var seen = new Dictionary<string, SourceQuote>(StringComparer.OrdinalIgnoreCase);
+        var polledAt = time.GetUtcNow();
+        bool Trusted(SourceQuote q) => q.AsOf <= polledAt + MaxClockSkew;
         foreach (var source in sources)
         {
             var reading = await source.ReadAsync(tracked, cancellationToken).ConfigureAwait(false);
             foreach (var quote in reading.Quotes)
             {
-                if (!seen.TryGetValue(quote.Asset, out var known) || quote.AsOf > known.AsOf)
+                // The newest value wins, but one stamped in the future never beats one that is not.
+                if (!seen.TryGetValue(quote.Asset, out var known) || (Trusted(quote) && (!Trusted(known) || quote.AsOf > known.AsOf)))
                 {
                     seen[quote.Asset] = quote;
                 }
@@ -43,7 +46,14 @@ public sealed class MarketPoller(
         return snapshot;
     }
 
-    /// <summary>A value is usable only if it is as of no longer ago than the limit (and not from the future).</summary>
+    /// <summary>How far ahead of our clock a provider's timestamp may be and still be taken (as of now).</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A value is usable only if it is as of no longer ago than the limit. One stamped in the future is never taken as
+    /// fresh: within <see cref="MaxClockSkew"/> it counts as of now (clocks differ a little), beyond it it is unusable
+    /// (stale), so no future history, no daily row for tomorrow and no negative age.
+    /// </summary>
     internal static SnapshotQuote Judge(string symbol, SourceQuote? quote, DateTimeOffset now, TimeSpan stalenessLimit)
     {
         if (quote is null)
@@ -51,9 +61,14 @@ public sealed class MarketPoller(
             return SnapshotQuote.Missing(symbol);
         }
 
-        var age = now - quote.AsOf;
-        return age > stalenessLimit || age < -stalenessLimit
-            ? new SnapshotQuote(symbol, QuoteStatus.Stale, null, quote.AsOf, quote.Source)
-            : new SnapshotQuote(symbol, QuoteStatus.Ok, quote.Value, quote.AsOf, quote.Source);
+        if (quote.AsOf > now + MaxClockSkew)
+        {
+            return new SnapshotQuote(symbol, QuoteStatus.Stale, null, quote.AsOf, quote.Source);
+        }
+
+        var asOf = quote.AsOf > now ? now : quote.AsOf;
+        return now - asOf > stalenessLimit
+            ? new SnapshotQuote(symbol, QuoteStatus.Stale, null, asOf, quote.Source)
+            : new SnapshotQuote(symbol, QuoteStatus.Ok, quote.Value, asOf, quote.Source);
     }
 }

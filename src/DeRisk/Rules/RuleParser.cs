@@ -9,7 +9,7 @@ namespace DeRisk.Rules;
 /// path ("percent", "rules[1].value"). Unknown fields are errors: a misspelt "percnt" must not silently become a
 /// rule without a threshold.
 /// </summary>
-public sealed class RuleParser(Func<string, bool> isTrackedAsset)
+public sealed class RuleParser(Func<string, bool> isTrackedAsset, IReadOnlyCollection<string>? trackedSymbols = null)
 {
     public const int MaxDepth = 3;
     public const int MaxChildren = 8;
@@ -183,7 +183,7 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
                 var field = "holdings." + Shorten(holding.Name);
                 if (asset == Assets.FearAndGreed || !isTrackedAsset(asset))
                 {
-                    f.Error(field, $"'{Shorten(holding.Name)}' is not a tracked asset.");
+                    f.Error(field, NotTracked(holding.Name));
                 }
                 else if (holding.Value.ValueKind != JsonValueKind.Number || !holding.Value.TryGetDouble(out var quantity) || !double.IsFinite(quantity) || quantity <= 0 || quantity > 1e12)
                 {
@@ -251,7 +251,7 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
         var asset = f.String(name)?.ToUpperInvariant();
         if (asset is not null && (asset == Assets.FearAndGreed || !isTrackedAsset(asset)))
         {
-            f.Error(name, $"'{Shorten(asset)}' is not a tracked asset.");
+            f.Error(name, NotTracked(asset));
             return null;
         }
 
@@ -289,6 +289,11 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset)
     }
 
     /// <summary>Echo at most 40 characters of client input in an error.</summary>
+    /// <summary>Says which assets are tracked, so the subscriber can pick one.</summary>
+    private string NotTracked(string asset) => trackedSymbols is { Count: > 0 }
+        ? $"'{Shorten(asset)}' is not a tracked asset; tracked: {string.Join(", ", trackedSymbols)}."
+        : $"'{Shorten(asset)}' is not a tracked asset.";
+
     private static string Shorten(string? value) =>
         value is null ? "" : value.Length <= 40 ? value : value[..40] + "…";
 

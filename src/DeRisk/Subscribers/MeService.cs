@@ -139,7 +139,7 @@ public sealed partial class MeService(
 
     public async Task<ApiOutcome<RuleView>> AddRuleAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
     {
-        var parsed = new RuleParser(marketOptions.Value.IsTracked).Parse(body);
+        var parsed = Parser().Parse(body);
         if (!parsed.IsValid)
         {
             return new ApiOutcome<RuleView>.Invalid(parsed.Errors);
@@ -170,7 +170,7 @@ public sealed partial class MeService(
             return RuleNotFound<RuleView>();
         }
 
-        var parsed = new RuleParser(marketOptions.Value.IsTracked).Parse(body);
+        var parsed = Parser().Parse(body);
         if (!parsed.IsValid)
         {
             return new ApiOutcome<RuleView>.Invalid(parsed.Errors);
@@ -288,6 +288,8 @@ public sealed partial class MeService(
     /// The profile as its subscriber sees it. An address not yet confirmed is shown masked: a sign-up may name an
     /// address someone else holds, and what a new subscriber sees must not differ with who holds it.
     /// </summary>
+    private RuleParser Parser() => new(marketOptions.Value.IsTracked, marketOptions.Value.TrackedAssets.Select(a => a.Symbol).ToList());
+
     internal static MeView ToView(Subscriber s, int rules) =>
         new(s.Id,
             s.Phone is { } phone && s.SmsState == ChannelState.Pending ? Redact.Phone(phone) : s.Phone, s.SmsState,

@@ -167,4 +167,16 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
             Assert.DoesNotContain(leak, body, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task An_untracked_asset_is_refused_with_the_list_of_tracked_ones()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550192");
+
+        var response = await subscriber.Client.PostAsJsonAsync("/api/me/rules", new { kind = "priceLevel", asset = "DOGE", when = "below", level = 0.1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("asset")[0].GetString();
+        Assert.Equal("'DOGE' is not a tracked asset; tracked: BTC, ETH, UST, LUNA, USDC, USDT.", error);
+    }
 }

@@ -162,4 +162,17 @@ public sealed class MarketSourceTests : IAsyncLifetime
         Assert.Equal((QuoteStatus.Stale, (double?)null), (stale.Status, stale.Value));
         Assert.Equal((QuoteStatus.Missing, (double?)null), (missing.Status, missing.Value));
     }
+
+    [Fact]
+    public void A_value_stamped_in_the_future_is_never_fresh_and_a_little_clock_skew_counts_as_now()
+    {
+        var now = new DateTimeOffset(2022, 5, 10, 0, 20, 0, TimeSpan.Zero);
+        var limit = TimeSpan.FromMinutes(15);
+
+        var tenMinutesAhead = MarketPoller.Judge("BTC", new SourceQuote("BTC", 30078.27, now.AddMinutes(10), "coingecko"), now, limit);
+        var slightlyAhead = MarketPoller.Judge("BTC", new SourceQuote("BTC", 30078.27, now.AddSeconds(30), "coingecko"), now, limit);
+
+        Assert.Equal((QuoteStatus.Stale, (double?)null), (tenMinutesAhead.Status, tenMinutesAhead.Value));
+        Assert.Equal((QuoteStatus.Ok, now), (slightlyAhead.Status, slightlyAhead.AsOf!.Value));
+    }
 }
