@@ -4,7 +4,11 @@ using DeRisk.Subscribers;
 
 namespace DeRisk.Access;
 
-public sealed record SourceHealth(string Source, DateTimeOffset? LatestAsOf, double? AgeSeconds);
+/// <summary>
+/// One market source in the last snapshot: the newest usable value it gave and its age, and how many of its values
+/// were usable. A source that failed outright is listed too, with no value and none usable.
+/// </summary>
+public sealed record SourceHealth(string Source, DateTimeOffset? LatestAsOf, double? AgeSeconds, int Usable);
 
 public sealed record HealthView(
     DateTimeOffset Now,
@@ -21,7 +25,7 @@ public sealed record OpsSubscriberView(string Id, string? Phone, string SmsState
 public sealed record OpsSubscriberPage(IReadOnlyList<OpsSubscriberView> Items, string? Continuation);
 
 /// <summary>What operators see: the health of the pipeline and a paged list of subscribers (addresses masked).</summary>
-public sealed class OpsService(MarketStore market, INotificationQueue queue, SubscriberStore subscribers, TimeProvider time)
+public sealed class OpsService(MarketStore market, IEnumerable<IMarketSource> marketSources, INotificationQueue queue, SubscriberStore subscribers, TimeProvider time)
 {
     public const int MaxPageSize = 200;
 
@@ -29,11 +33,18 @@ public sealed class OpsService(MarketStore market, INotificationQueue queue, Sub
     {
         var now = time.GetUtcNow();
         var snapshot = await market.LatestSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var sources = (snapshot?.Quotes ?? [])
-            .Where(q => q.Source is not null)
-            .GroupBy(q => q.Source!, StringComparer.Ordinal)
-            .Select(g => g.Max(q => q.AsOf) is { } asOf ? new SourceHealth(g.Key, asOf, (now - asOf).TotalSeconds) : new SourceHealth(g.Key, null, null))
-            .OrderBy(s => s.Source, StringComparer.Ordinal)
+        var quotes = snapshot?.Quotes ?? [];
+        var sources = marketSources.Select(s => s.Name)
+            .Concat(quotes.Select(q => q.Source).OfType<string>())
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                var usable = quotes.Where(q => q.Source == name && q.Status == QuoteStatus.Ok).ToList();
+                return usable.Max(q => q.AsOf) is { } asOf
+                    ? new SourceHealth(name, asOf, (now - asOf).TotalSeconds, usable.Count)
+                    : new SourceHealth(name, null, null, 0);
+            })
             .ToList();
         var depth = await queue.GetDepthAsync(cancellationToken).ConfigureAwait(false);
         var tick = await market.LastTickAsync(cancellationToken).ConfigureAwait(false);

@@ -19,11 +19,14 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
 
         var ids = string.Join(',', assets.Select(a => Uri.EscapeDataString(a.CoinGeckoId)));
         var path = $"/api/v3/simple/price?ids={ids}&vs_currencies=usd&include_last_updated_at=true";
-        return JsonUpstream.ReadAsync(http, path, SourceName, logger, root => Parse(root, assets), cancellationToken);
+        return JsonUpstream.ReadAsync(http, path, SourceName, logger, root => Parse(root, assets, logger), cancellationToken);
     }
 
-    /// <summary>{"bitcoin":{"usd":67187.33,"last_updated_at":1711356300}}; a coin without a usable price is left out.</summary>
-    private static MarketReading Parse(JsonElement root, IReadOnlyList<TrackedAsset> assets)
+    /// <summary>
+    /// {"bitcoin":{"usd":67187.33,"last_updated_at":1711356300}}; a coin without a usable price is left out. CoinGecko
+    /// leaves out ids it does not know: when it answered for others, that is a configuration error, said as one.
+    /// </summary>
+    private static MarketReading Parse(JsonElement root, IReadOnlyList<TrackedAsset> assets, ILogger logger)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -40,6 +43,10 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
                 && usd.GetDouble() is var price && double.IsFinite(price) && price > 0)
             {
                 quotes.Add(new SourceQuote(asset.Symbol, price, DateTimeOffset.FromUnixTimeSeconds(updated.GetInt64()), SourceName));
+            }
+            else if (!root.TryGetProperty(asset.CoinGeckoId, out _) && root.EnumerateObject().Any())
+            {
+                MarketLog.UnknownCoinGeckoId(logger, asset.CoinGeckoId, asset.Symbol);
             }
         }
 

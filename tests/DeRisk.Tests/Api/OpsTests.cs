@@ -41,6 +41,19 @@ public sealed class OpsTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(a
     }
 
     [Fact]
+    public async Task A_source_that_gave_nothing_usable_is_still_listed_with_no_age()
+    {
+        var now = Time.GetUtcNow();
+        await Host.Services.GetRequiredService<DeRisk.Market.MarketStore>().SaveAsync(
+            new DeRisk.Market.MarketSnapshot(now, [DeRisk.Market.SnapshotQuote.Missing("BTC"), DeRisk.Market.SnapshotQuote.Missing("FNG")]), default);
+
+        var health = await GetAsync("/api/ops/health");
+
+        var source = Assert.Single(health.GetProperty("sources").EnumerateArray());
+        Assert.Equal(("replay", 0, System.Text.Json.JsonValueKind.Null), (source.GetProperty("source").GetString(), source.GetProperty("usable").GetInt32(), source.GetProperty("ageSeconds").ValueKind));
+    }
+
+    [Fact]
     public async Task Subscribers_are_listed_in_pages_across_shards_with_addresses_masked()
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -67,9 +67,16 @@ public sealed class MarketSourceTests : IAsyncLifetime
     {
         _coinGecko.EnqueueJson("""{"bitcoin":{"usd":30078.27,"last_updated_at":1652140800}}""");
 
-        var reading = await CoinGecko.ReadAsync(Assets, default);
+        var logs = new ListLogger<CoinGeckoSource>();
+        var source = new CoinGeckoSource(_host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CoinGeckoSource)), logs);
+
+        var reading = await source.ReadAsync(Assets, default);
 
         Assert.Equal(["BTC"], reading.Quotes.Select(q => q.Asset));
+
+        // An id CoinGecko does not know is said as a configuration error, not left to look like an outage.
+        var unknown = Assert.Single(logs.Entries, e => e.Id.Id == 1003);
+        Assert.Contains("'usd-coin' (USDC)", unknown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
