@@ -61,6 +61,7 @@ public static class DeRiskServiceCollectionExtensions
 
     public static IHostApplicationBuilder AddDeRiskMarket(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddKeyedSingleton(Clocks.Wall, TimeProvider.System);
         var services = builder.Services;
         services.AddValidatedOptions<MarketOptions>(MarketOptions.Section);
         services.AddValidatedOptions<ReplayOptions>(ReplayOptions.Section);
@@ -95,11 +96,11 @@ public static class DeRiskServiceCollectionExtensions
                     }
                 })
                 .AddStandardResilienceHandler()
-                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<CoinGeckoOptions>>().Value));
+                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<CoinGeckoOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(Clocks.Wall)));
             services.AddHttpClient<AlternativeMeSource>((sp, http) =>
                     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value.BaseUrl))
                 .AddStandardResilienceHandler()
-                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value));
+                .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(Clocks.Wall)));
             services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<CoinGeckoSource>());
             services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<AlternativeMeSource>());
         }
@@ -209,11 +210,19 @@ public static class DeRiskServiceCollectionExtensions
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
     }
 
-    private static void Apply(HttpStandardResilienceOptions resilience, UpstreamOptions upstream)
+    private static void Apply(HttpStandardResilienceOptions resilience, UpstreamOptions upstream, TimeProvider wallClock)
     {
         resilience.AttemptTimeout.Timeout = upstream.Timeout;
         resilience.Retry.MaxRetryAttempts = Math.Max(1, upstream.RetryAttempts);
-        resilience.Retry.ShouldHandle = upstream.RetryAttempts == 0 ? static _ => ValueTask.FromResult(false) : resilience.Retry.ShouldHandle;
+        // A provider that asks to wait longer than MaxRetryDelay (Retry-After: 60) is not retried within this poll: the
+        // poll fails at once and the next one tries again, instead of holding the tick for the provider's wait.
+        var standard = resilience.Retry.ShouldHandle;
+        resilience.Retry.ShouldHandle = upstream.RetryAttempts == 0
+            ? static _ => ValueTask.FromResult(false)
+            : args => args.Outcome.Result?.Headers.RetryAfter is { } retryAfter
+                && (retryAfter.Delta ?? (retryAfter.Date - wallClock.GetUtcNow()) ?? TimeSpan.Zero) > upstream.MaxRetryDelay
+                ? ValueTask.FromResult(false)
+                : standard(args);
         resilience.Retry.Delay = upstream.RetryDelay;
         resilience.Retry.MaxDelay = upstream.MaxRetryDelay;
         resilience.Retry.UseJitter = true;

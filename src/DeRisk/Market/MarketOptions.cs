@@ -111,7 +111,7 @@ public abstract class UpstreamOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries within one poll for 429, 5xx and timeouts (Retry-After honoured up to MaxRetryDelay).</summary>
+    /// <summary>Retries within one poll for 429, 5xx and timeouts; a Retry-After longer than MaxRetryDelay fails the poll at once (the next poll tries again).</summary>
     [Range(0, 5)]
     public int RetryAttempts { get; set; } = 2;
 

@@ -80,9 +80,9 @@ public sealed class MarketSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CoinGecko_429_with_retry_after_is_retried_within_the_poll()
+    public async Task CoinGecko_429_with_a_retry_after_within_the_retry_limit_is_retried_within_the_poll()
     {
-        _coinGecko.EnqueueJson("""{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit."}}""", 429, retryAfter: "1");
+        _coinGecko.EnqueueJson("""{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit."}}""", 429, retryAfter: "0");
         _coinGecko.EnqueueJson("""{"bitcoin":{"usd":30078.27,"last_updated_at":1652140800}}""");
 
         var reading = await CoinGecko.ReadAsync(Assets, default);
@@ -90,6 +90,18 @@ public sealed class MarketSourceTests : IAsyncLifetime
         Assert.Null(reading.Failure);
         Assert.Single(reading.Quotes);
         Assert.Equal(2, _coinGecko.Requests.Count);
+    }
+
+    [Fact]
+    public async Task CoinGecko_asking_to_wait_longer_than_the_retry_limit_fails_the_poll_at_once()
+    {
+        _coinGecko.EnqueueJson("""{"status":{"error_code":429,"error_message":"You've exceeded the Rate Limit."}}""", 429, retryAfter: "60");
+        _coinGecko.EnqueueJson("""{"bitcoin":{"usd":30078.27,"last_updated_at":1652140800}}""");
+
+        var reading = await CoinGecko.ReadAsync(Assets, default);
+
+        Assert.Equal("HTTP 429", reading.Failure);
+        Assert.Single(_coinGecko.Requests);
     }
 
     [Fact]
