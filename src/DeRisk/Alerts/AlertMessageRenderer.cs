@@ -19,12 +19,41 @@ public static class AlertMessageRenderer
     /// <summary>One message for every rule that fired for a subscriber in one tick.</summary>
     public static string Sms(IReadOnlyList<RuleSpec> rules, MarketView market)
     {
-        var advice = rules.Any(r => r.IsCritical)
-            ? rules.Count == 1 ? "Your stablecoin may not hold; consider cash or another stablecoin." : "A stablecoin may not hold."
-            : rules.All(r => r is SentimentRule) ? "Consider reducing risk." : "Consider moving to stablecoins.";
+        var advice = Advice(rules, market);
         var head = rules.Count == 1 ? "DeRisk: " : string.Create(CultureInfo.InvariantCulture, $"DeRisk, {rules.Count} alerts: ");
         return Fit(head, [Join(rules, market, Detail.Full), Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)], $". {advice} {StopFooter}");
     }
+
+    /// <summary>
+    /// What to do, from the rules that fired: a broken stablecoin first; a rise is a time to take some profit, not to
+    /// flee; and stablecoins are suggested as a refuge only while every tracked one holds its peg.
+    /// </summary>
+    private static string Advice(IReadOnlyList<RuleSpec> rules, MarketView market)
+    {
+        if (rules.Any(r => r.IsCriticalOn(market)))
+        {
+            return rules.Count == 1 ? "Your stablecoin may not hold; consider cash or another stablecoin." : "A stablecoin may not hold.";
+        }
+
+        if (rules.All(r => r.IsRise))
+        {
+            return "Consider taking some profit.";
+        }
+
+        if (rules.All(r => r is SentimentRule))
+        {
+            return "Consider reducing risk.";
+        }
+
+        return AStablecoinIsOffPeg(market) ? "Consider cash: a stablecoin is off its peg." : "Consider moving to stablecoins.";
+    }
+
+    /// <summary>How far from $1.00 a stablecoin may trade and still count as a refuge.</summary>
+    public const double RefugeTolerancePercent = 2;
+
+    /// <summary>Whether any stablecoin in this market is more than <see cref="RefugeTolerancePercent"/> off $1.00.</summary>
+    public static bool AStablecoinIsOffPeg(MarketView market) =>
+        market.Snapshot.Quotes.Any(q => Assets.IsStablecoin(q.Asset) && market.TryGetCurrent(q.Asset, out var price) && Math.Abs(price.Value - 1) * 100 > RefugeTolerancePercent);
 
     public static string AllClear(RuleSpec rule, MarketView market) => AllClear([rule], market);
 

@@ -64,7 +64,7 @@ public static class TickPlanner
 
         // One order wherever the rules came from (storage or a rules file): critical first, then by rule id.
         Comparison<(StoredRule Rule, AlertState Next)> order = (a, b) =>
-            a.Rule.Spec.IsCritical != b.Rule.Spec.IsCritical ? (a.Rule.Spec.IsCritical ? -1 : 1) : string.CompareOrdinal(a.Rule.Id, b.Rule.Id);
+            a.Rule.Spec.IsCriticalOn(market) != b.Rule.Spec.IsCriticalOn(market) ? (a.Rule.Spec.IsCriticalOn(market) ? -1 : 1) : string.CompareOrdinal(a.Rule.Id, b.Rule.Id);
         alerts.Sort(order);
         clears.Sort(order);
 
@@ -80,7 +80,7 @@ public static class TickPlanner
                 continue;
             }
 
-            var critical = !isClear && group.Any(g => g.Rule.Spec.IsCritical);
+            var critical = !isClear && group.Any(g => g.Rule.Spec.IsCriticalOn(market));
             if (!critical && sent >= preferences.DailyCap)
             {
                 capped++;

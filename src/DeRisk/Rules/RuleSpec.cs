@@ -60,6 +60,16 @@ public abstract record RuleSpec
     /// <summary>Depeg alerts are critical: people de-risk into stablecoins, so a broken one matters most.</summary>
     [JsonIgnore]
     public virtual bool IsCritical => false;
+
+    /// <summary>
+    /// Whether this rule, as met on this market, is critical: a combination is critical only through a child that is
+    /// met and critical itself, so anyOf(depeg USDC, BTC -10 %) fired by BTC alone is an ordinary alert.
+    /// </summary>
+    public virtual bool IsCriticalOn(Market.MarketView market) => IsCritical;
+
+    /// <summary>Whether the rule watches for a rise (greed, a price above a level or up by a percent), not a fall.</summary>
+    [JsonIgnore]
+    public virtual bool IsRise => false;
 }
 
 public enum ChangeDirection
@@ -79,6 +89,9 @@ public enum Comparison
 /// <summary>"ASSET drops (or rises) Percent % or more over Window." Resolves when the move is back under three quarters of it.</summary>
 public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, double Percent, string Window) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool IsRise => Direction == ChangeDirection.Rise;
+
     public const string Kind = "priceChange";
 
     [JsonIgnore]
@@ -91,6 +104,9 @@ public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, do
 /// <summary>"ASSET below (or above) Level USD." Resolves when the price is 1 % back on the other side.</summary>
 public sealed record PriceLevelRule(string Asset, Comparison When, double Level) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool IsRise => When is Comparison.Above or Comparison.AtOrAbove;
+
     public const string Kind = "priceLevel";
 
     [JsonIgnore]
@@ -100,6 +116,9 @@ public sealed record PriceLevelRule(string Asset, Comparison When, double Level)
 /// <summary>"Fear &amp; Greed at or below (or at or above) Value." Resolves 5 points back on the other side.</summary>
 public sealed record SentimentRule(Comparison When, int Value) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool IsRise => When is Comparison.Above or Comparison.AtOrAbove;
+
     public const string Kind = "sentiment";
 
     [JsonIgnore]
@@ -151,6 +170,12 @@ public sealed record AllOfRule(IReadOnlyList<RuleSpec> Rules) : RuleSpec
 
     [JsonIgnore]
     public override bool IsCritical => Rules.Any(r => r.IsCritical);
+
+    /// <summary>Every child is met when the combination is: critical through any critical child.</summary>
+    public override bool IsCriticalOn(Market.MarketView market) => Rules.Any(r => r.IsCriticalOn(market));
+
+    [JsonIgnore]
+    public override bool IsRise => Rules.All(r => r.IsRise);
 }
 
 /// <summary>Met when any child rule is met.</summary>
@@ -163,6 +188,13 @@ public sealed record AnyOfRule(IReadOnlyList<RuleSpec> Rules) : RuleSpec
 
     [JsonIgnore]
     public override bool IsCritical => Rules.Any(r => r.IsCritical);
+
+    /// <summary>Critical only through a child that is met on this market and critical itself.</summary>
+    public override bool IsCriticalOn(Market.MarketView market) =>
+        Rules.Any(r => RuleEvaluator.Evaluate(r, market).Kind == VerdictKind.Met && r.IsCriticalOn(market));
+
+    [JsonIgnore]
+    public override bool IsRise => Rules.All(r => r.IsRise);
 }
 
 /// <summary>The windows a windowed rule may use.</summary>

@@ -18,9 +18,36 @@ public sealed class AlertMessageRendererTests
 
         var text = AlertMessageRenderer.Sms(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), Views.At(May10));
 
+        // On 2022-05-10 UST was far off its peg: stablecoins are no refuge that day, so the advice is cash.
         Assert.Equal(
-            $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}. Consider moving to stablecoins. Reply STOP to end.",
+            $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}. Consider cash: a stablecoin is off its peg. Reply STOP to end.",
             text);
+        Assert.True(AlertMessageRenderer.AStablecoinIsOffPeg(Views.At(May10)));
+    }
+
+    [Fact]
+    public void Stablecoins_are_suggested_only_while_every_one_holds_its_peg_and_a_rise_suggests_taking_profit()
+    {
+        var calm = Views.At(new DateTimeOffset(2021, 11, 20, 0, 0, 30, TimeSpan.Zero));
+
+        Assert.False(AlertMessageRenderer.AStablecoinIsOffPeg(calm));
+        Assert.EndsWith("Consider moving to stablecoins. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", Comparison.Below, 100_000), calm), StringComparison.Ordinal);
+        Assert.EndsWith("Consider taking some profit. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", Comparison.Above, 10_000), calm), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_combination_is_critical_only_through_a_child_that_is_met()
+    {
+        var rule = new AnyOfRule([new DepegRule("USDC", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")]);
+        var byUst = new AnyOfRule([new DepegRule("UST", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")]);
+        var view = Views.At(May10);
+
+        Assert.Equal(VerdictKind.Met, RuleEvaluator.Evaluate(rule, view).Kind);
+        Assert.True(rule.IsCritical);
+        Assert.False(rule.IsCriticalOn(view));
+        Assert.DoesNotContain("may not hold", AlertMessageRenderer.Sms(rule, view), StringComparison.Ordinal);
+        Assert.True(byUst.IsCriticalOn(view));
+        Assert.Contains("may not hold", AlertMessageRenderer.Sms(byUst, view), StringComparison.Ordinal);
     }
 
     [Fact]

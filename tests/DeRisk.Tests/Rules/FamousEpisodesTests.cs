@@ -191,7 +191,7 @@ public sealed class DrawdownEpisodesTests
         Assert.Equal(drawdown, verdict.Observed, 9);
         Assert.Equal(move, advice.Total, 6);
         Assert.Equal(move, advice.PerAsset.Sum(p => p.Usd), 6);
-        Assert.Contains("move about $" + move.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.Matches(@"move (about |~)\$" + System.Text.RegularExpressions.Regex.Escape(move.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture)), text);
         Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength, text);
     }
 }
