@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.LocalHost.Demo;
 
-/// <summary>Runs the SendGrid stand-in beside the local host and prints each email (its subject) as it would reach the inbox.</summary>
+/// <summary>
+/// Runs the SendGrid stand-in beside the local host and prints each email as it would reach the inbox: its subject,
+/// and for a confirmation code the first line of its text, which holds the code (signing up by email works in the demo).
+/// </summary>
 internal sealed class SendGridSinkHost(IOptions<SendGridSinkOptions> sink, IOptions<SendGridOptions> sendGrid, TimeProvider time) : SinkHost<SendGridSink>
 {
     protected override string Name => "SendGrid";
@@ -19,7 +22,8 @@ internal sealed class SendGridSinkHost(IOptions<SendGridSinkOptions> sink, IOpti
         created.Accepted += email =>
         {
             var at = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            Console.WriteLine($"\u001b[1;36m[EMAIL {at}Z to {Redact.Email(email.To)}]\u001b[0m {email.Subject}");
+            var line = email.Text.StartsWith("DeRisk code:", StringComparison.Ordinal) ? email.Text.Split('\n')[0] : email.Subject;
+            Console.WriteLine($"\u001b[1;36m[EMAIL {at}Z to {Redact.Email(email.To)}]\u001b[0m {line}");
         };
         return created;
     }
