@@ -119,27 +119,28 @@ public sealed partial class ChannelService(
             return new ApiOutcome<MeView>.NotFound("Channel not found: use sms or email.");
         }
 
-        var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+        var missing = false;
+        var (profile, address, refused) = await subscribers.RemoveAddressAsync(subscriberId, channel, time.GetUtcNow(), current =>
+        {
+            missing = current.ChannelFor(channel).Address is null;
+            if (missing)
+            {
+                return $"You have no {channel} address.";
+            }
+
+            var other = channel == Notification.SmsChannel ? (current.Email, current.EmailState) : (current.Phone, current.SmsState);
+            return other.Item1 is null || other.Item2 is ChannelState.None or ChannelState.Pending
+                ? "This is your only confirmed address: add and confirm another first, or delete the account (DELETE /api/me)."
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
         if (profile is null)
         {
             return Gone<MeView>();
         }
 
-        var address = profile.ChannelFor(channel).Address;
-        if (address is null)
+        if (refused is not null || address is null)
         {
-            return new ApiOutcome<MeView>.NotFound($"You have no {channel} address.");
-        }
-
-        var other = channel == Notification.SmsChannel ? (profile.Email, profile.EmailState) : (profile.Phone, profile.SmsState);
-        if (other.Item1 is null || other.Item2 is ChannelState.None or ChannelState.Pending)
-        {
-            return new ApiOutcome<MeView>.Conflict("This is your only confirmed address: add and confirm another first, or delete the account (DELETE /api/me).");
-        }
-
-        if (!await subscribers.RemoveAddressAsync(subscriberId, channel, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-        {
-            return Gone<MeView>();
+            return missing ? new ApiOutcome<MeView>.NotFound(refused!) : new ApiOutcome<MeView>.Conflict(refused ?? "Nothing to remove.");
         }
 
         await contacts.ForgetAsync(channel, address, subscriberId, cancellationToken).ConfigureAwait(false);

@@ -81,19 +81,54 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
         return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes a channel's address (the profile keeps no trace of it); false if there is no such subscriber.</summary>
-    public async Task<bool> RemoveAddressAsync(string subscriberId, string channel, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a channel's address (the profile keeps no trace of it) unless <paramref name="refuse"/>, asked about the
+    /// profile as it is, gives a reason not to. The check and the write are one ETag-guarded step, so two removals at
+    /// once cannot both pass a check that only one of them may. Returns the removed address, or why not (null profile:
+    /// no such subscriber).
+    /// </summary>
+    public async Task<(Subscriber? Profile, string? Removed, string? Refused)> RemoveAddressAsync(
+        string subscriberId, string channel, DateTimeOffset at, Func<Subscriber, string?> refuse, CancellationToken cancellationToken)
     {
         var prefix = ColumnPrefix(channel);
-        var entity = new TableEntity(ShardOf(subscriberId), subscriberId)
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            // A merge cannot drop a column: an empty string is read back as no address.
-            [channel == Delivery.Notification.SmsChannel ? "Phone" : "Email"] = "",
-            [prefix + "State"] = ChannelState.None,
-            [prefix + "ChangedAt"] = at,
-            [prefix + "ChangeReason"] = "address removed by the subscriber",
-        };
-        return await MergeExistingAsync(entity, cancellationToken).ConfigureAwait(false);
+            var row = await tables.Subscribers.GetEntityIfExistsAsync<TableEntity>(ShardOf(subscriberId), subscriberId, ProfileColumns, cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is not { } found)
+            {
+                return (null, null, null);
+            }
+
+            var profile = ToSubscriber(found);
+            if (refuse(profile) is { } why)
+            {
+                return (profile, null, why);
+            }
+
+            var entity = new TableEntity(ShardOf(subscriberId), subscriberId)
+            {
+                // A merge cannot drop a column: an empty string is read back as no address.
+                [channel == Delivery.Notification.SmsChannel ? "Phone" : "Email"] = "",
+                [prefix + "State"] = ChannelState.None,
+                [prefix + "ChangedAt"] = at,
+                [prefix + "ChangeReason"] = "address removed by the subscriber",
+            };
+            try
+            {
+                await tables.Subscribers.UpdateEntityAsync(entity, found.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return (profile, profile.ChannelFor(channel).Address, null);
+            }
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+            {
+                // Changed meanwhile (another removal, a confirmation): look again.
+            }
+            catch (RequestFailedException ex) when (ex.Status == StorageStatus.NotFound)
+            {
+                return (null, null, null);
+            }
+        }
+
+        return (null, null, "Your profile is being changed by another request; try again.");
     }
 
     /// <summary>Adds a rule unless the subscriber already holds <paramref name="maxRules"/>.</summary>

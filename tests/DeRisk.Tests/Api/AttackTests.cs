@@ -354,6 +354,20 @@ public sealed partial class AttackTests(AzuriteFixture azurite) : LocalHostWithT
         Assert.Equal(before, await TableSnapshot.TakeAsync(Host.Services));
     }
 
+    [Fact]
+    public async Task Removing_both_addresses_at_once_leaves_one_the_owner_can_still_sign_in_with()
+    {
+        var owner = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550415", "both-ways@example.com");
+        var client = Client(token: owner.Token);
+
+        var answers = await Task.WhenAll(client.DeleteAsync("/api/me/channels/sms"), client.DeleteAsync("/api/me/channels/email"));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
+        var me = await Json(await client.GetAsync("/api/me"));
+        Assert.True(me.GetProperty("smsState").GetString() == "active" || me.GetProperty("emailState").GetString() == "active");
+    }
+
     [Theory]
     [InlineData("DELETE", "/api/me/rules/%2e%2e")]
     [InlineData("DELETE", "/api/me/rules/%2E%2E/")]
