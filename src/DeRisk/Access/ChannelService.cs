@@ -86,7 +86,7 @@ public sealed partial class ChannelService(
         }
 
         JsonFields.RejectUnknown(body, ConfirmFields, errors);
-        var (address, code) = SignUpService.ReadCodeAndAddress(body, codes, errors);
+        var (address, code) = codes.ReadCodeAndAddress(body, errors);
         if (errors.Count > 0)
         {
             return new ApiOutcome<MeView>.Invalid(errors);
@@ -96,18 +96,19 @@ public sealed partial class ChannelService(
         switch (await contacts.CheckCodeAsync(address.Channel, address.Address, code, CodePurpose.AddChannel, subscriberId, now, cancellationToken).ConfigureAwait(false))
         {
             case CodeCheck.Confirmed:
-                switch (await SignUpService.ActivateAsync(contacts, subscribers, subscriberId, address, now, cancellationToken).ConfigureAwait(false))
+                var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
+                switch (profile is null ? ActivationResult.NoSubscriber : await codes.ActivateAsync(profile, address, now, cancellationToken).ConfigureAwait(false))
                 {
-                    case SignUpService.ActivationResult.HeldByAnother:
+                    case ActivationResult.HeldByAnother:
                         return new ApiOutcome<MeView>.Conflict($"This {address.Describe()} belongs to another DeRisk account: sign in with it and delete that account first, or use another address.");
-                    case SignUpService.ActivationResult.NoSubscriber:
+                    case ActivationResult.NoSubscriber:
                         return Gone<MeView>();
                 }
 
                 LogAdded(logger, subscriberId, address.Channel);
                 return await ViewAsync(subscriberId, cancellationToken).ConfigureAwait(false);
             default:
-                return SignUpService.NoValidCode<MeView>();
+                return ConfirmationCodes.NoValidCode<MeView>();
         }
     }
 
@@ -129,7 +130,7 @@ public sealed partial class ChannelService(
             }
 
             var other = channel == Notification.SmsChannel ? (current.Email, current.EmailState) : (current.Phone, current.SmsState);
-            return other.Item1 is null || other.Item2 is ChannelState.None or ChannelState.Pending
+            return other.Item1 is null || !ChannelState.IsConfirmed(other.Item2)
                 ? "This is your only confirmed address: add and confirm another first, or delete the account (DELETE /api/me)."
                 : null;
         }, cancellationToken).ConfigureAwait(false);

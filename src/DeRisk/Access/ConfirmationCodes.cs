@@ -17,13 +17,26 @@ public readonly record struct ContactAddress(string Channel, string Address)
     public string Masked => Channel == Notification.SmsChannel ? Redact.Phone(Address) : Redact.Email(Address);
 }
 
+/// <summary>What confirming an address did.</summary>
+public enum ActivationResult
+{
+    Activated,
+
+    /// <summary>Another subscriber confirmed the address first.</summary>
+    HeldByAnother,
+
+    /// <summary>The subscriber is gone.</summary>
+    NoSubscriber,
+}
+
 /// <summary>
 /// Sending 6-digit confirmation codes, for sign-up and for a subscriber's new address alike: the addresses a request
 /// names (a phone DeRisk may text, an email), the anti-abuse limits a code costs — per address per day, and for SMS
-/// the app-wide hourly ceiling — taken all or none, and the send itself.
+/// the app-wide hourly ceiling — taken all or none, the send itself, and what a confirmed code makes of the address.
 /// </summary>
 public sealed partial class ConfirmationCodes(
     ContactStore contacts,
+    SubscriberStore subscribers,
     RateLimiter limiter,
     ISmsSender sms,
     IEmailSender email,
@@ -133,6 +146,65 @@ public sealed partial class ConfirmationCodes(
             default:
                 return new ApiOutcome<T>.Unavailable("The confirmation code could not be sent just now; try again shortly.", null);
         }
+    }
+
+    /// <summary>The one address (phone or email) and the 6-digit code of a confirmation body.</summary>
+    public (ContactAddress Address, string Code) ReadCodeAndAddress(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var addresses = ReadAddresses(body, errors);
+        if (addresses.Count > 1)
+        {
+            errors["email"] = ["Confirm one address at a time: give phone or email, not both."];
+        }
+
+        var code = JsonFields.OptionalString(body, "code", errors);
+        if (!errors.ContainsKey("code") && (code is not { Length: 6 } || !code.All(char.IsAsciiDigit)))
+        {
+            errors["code"] = ["Required: the 6-digit code that was sent."];
+        }
+
+        return (addresses.FirstOrDefault(), code ?? "");
+    }
+
+    /// <summary>One answer for every failed code — wrong, expired, used, out of tries or never issued — so a guess tells nothing about the address.</summary>
+    public static ApiOutcome<T>.Invalid NoValidCode<T>() =>
+        ApiOutcome.Error<T>("code", "Wrong or expired code. A code is single-use, expires, and dies after a few wrong tries: ask for a new one if in doubt.");
+
+    /// <summary>
+    /// A confirmed code makes the address the subscriber's active channel: claimed for them, set on the profile, and
+    /// the address it replaces forgotten (only what tied it to this subscriber).
+    /// </summary>
+    public async Task<ActivationResult> ActivateAsync(Subscriber profile, ContactAddress address, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subscriberId = profile.Id;
+        if (await contacts.ClaimAsync(address.Channel, address.Address, subscriberId, cancellationToken).ConfigureAwait(false) != subscriberId)
+        {
+            return ActivationResult.HeldByAnother;
+        }
+
+        var current = profile.ChannelFor(address.Channel).Address;
+        var same = current is not null && ContactStore.Key(address.Channel, current) == ContactStore.Key(address.Channel, address.Address);
+        var written = same
+            ? await subscribers.SetChannelStateAsync(subscriberId, address.Channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false)
+            : await subscribers.SetAddressAsync(subscriberId, address.Channel, address.Address, ChannelState.Active, now, cancellationToken).ConfigureAwait(false);
+        if (!written)
+        {
+            // The subscriber went meanwhile: the claim must not outlive them.
+            await contacts.ForgetAsync(address.Channel, address.Address, subscriberId, cancellationToken).ConfigureAwait(false);
+            return ActivationResult.NoSubscriber;
+        }
+
+        if (same)
+        {
+            return ActivationResult.Activated;
+        }
+
+        if (current is not null)
+        {
+            await contacts.ForgetAsync(address.Channel, current, subscriberId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ActivationResult.Activated;
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Confirmation code for subscriber {SubscriberId} sent by {Channel} to {Address}")]

@@ -110,7 +110,7 @@ public sealed partial class SignUpService(
         }
 
         JsonFields.RejectUnknown(body, ConfirmFields, errors);
-        var (address, code) = ReadCodeAndAddress(body, codes, errors);
+        var (address, code) = codes.ReadCodeAndAddress(body, errors);
         var signUpId = JsonFields.OptionalString(body, "signUpId", errors);
         if (signUpId is { Length: 0 or > 64 })
         {
@@ -132,23 +132,23 @@ public sealed partial class SignUpService(
         if (await contacts.CheckCodeAsync(address.Channel, address.Address, code, CodePurpose.SignUp, null, now, cancellationToken).ConfigureAwait(false) is not CodeCheck.Confirmed confirmed
             || await subscribers.GetProfileAsync(confirmed.SubscriberId, cancellationToken).ConfigureAwait(false) is not { } profile)
         {
-            return NoValidCode<TokenView>();
+            return ConfirmationCodes.NoValidCode<TokenView>();
         }
 
         // Signing in proves an address the subscriber holds. Joining a subscriber who already has a confirmed address
         // takes the id of the sign-up that issued the code; without it, a first confirmation voids the rest of that sign-up.
         var signedUpHere = signUpId is not null && Hashing.Sha256Hex(signUpId) == confirmed.SignUpHash;
         var signIn = await contacts.OwnerAsync(address.Channel, address.Address, cancellationToken).ConfigureAwait(false) == confirmed.SubscriberId;
-        var hasConfirmed = IsConfirmed(profile.SmsState) || IsConfirmed(profile.EmailState);
+        var hasConfirmed = ChannelState.IsConfirmed(profile.SmsState) || ChannelState.IsConfirmed(profile.EmailState);
         if (!signIn && hasConfirmed && !signedUpHere)
         {
             LogForeignCode(logger, confirmed.SubscriberId, address.Channel);
             return ApiOutcome.Error<TokenView>("code", "This code belongs to a sign-up made elsewhere and cannot join it. Sign up again here, or add the address from your account (POST /api/me/channels).");
         }
 
-        if (await ActivateAsync(contacts, subscribers, confirmed.SubscriberId, address, now, cancellationToken).ConfigureAwait(false) is not ActivationResult.Activated)
+        if (await codes.ActivateAsync(profile, address, now, cancellationToken).ConfigureAwait(false) is not ActivationResult.Activated)
         {
-            return NoValidCode<TokenView>();
+            return ConfirmationCodes.NoValidCode<TokenView>();
         }
 
         if (!signIn && !hasConfirmed && !signedUpHere)
@@ -165,83 +165,6 @@ public sealed partial class SignUpService(
         var token = await tokens.IssueAsync(confirmed.SubscriberId, now, cancellationToken).ConfigureAwait(false);
         LogConfirmed(logger, confirmed.SubscriberId, address.Channel);
         return new ApiOutcome<TokenView>.Ok(new TokenView(confirmed.SubscriberId, token));
-    }
-
-    private static bool IsConfirmed(string state) => state is not (ChannelState.None or ChannelState.Pending);
-
-    /// <summary>The one address (phone or email) and the 6-digit code of a confirmation body.</summary>
-    internal static (ContactAddress Address, string Code) ReadCodeAndAddress(JsonElement body, ConfirmationCodes codes, Dictionary<string, string[]> errors)
-    {
-        var addresses = codes.ReadAddresses(body, errors);
-        if (addresses.Count > 1)
-        {
-            errors["email"] = ["Confirm one address at a time: give phone or email, not both."];
-        }
-
-        var code = JsonFields.OptionalString(body, "code", errors);
-        if (!errors.ContainsKey("code") && (code is not { Length: 6 } || !code.All(char.IsAsciiDigit)))
-        {
-            errors["code"] = ["Required: the 6-digit code that was sent."];
-        }
-
-        return (addresses.FirstOrDefault(), code ?? "");
-    }
-
-    /// <summary>One answer for every failed code — wrong, expired, used, out of tries or never issued — so a guess tells nothing about the address.</summary>
-    internal static ApiOutcome<T>.Invalid NoValidCode<T>() =>
-        ApiOutcome.Error<T>("code", "Wrong or expired code. A code is single-use, expires, and dies after a few wrong tries: ask for a new one if in doubt.");
-
-    internal enum ActivationResult
-    {
-        Activated,
-
-        /// <summary>Another subscriber confirmed the address first.</summary>
-        HeldByAnother,
-
-        /// <summary>The subscriber is gone.</summary>
-        NoSubscriber,
-    }
-
-    /// <summary>
-    /// A confirmed code makes the address the subscriber's active channel: claimed for them, set on the profile, and
-    /// the address it replaces forgotten (only what tied it to this subscriber).
-    /// </summary>
-    internal static async Task<ActivationResult> ActivateAsync(ContactStore contacts, SubscriberStore subscribers, string subscriberId, ContactAddress address, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
-        if (profile is null)
-        {
-            return ActivationResult.NoSubscriber;
-        }
-
-        if (await contacts.ClaimAsync(address.Channel, address.Address, subscriberId, cancellationToken).ConfigureAwait(false) != subscriberId)
-        {
-            return ActivationResult.HeldByAnother;
-        }
-
-        var current = profile.ChannelFor(address.Channel).Address;
-        var same = current is not null && ContactStore.Key(address.Channel, current) == ContactStore.Key(address.Channel, address.Address);
-        var written = same
-            ? await subscribers.SetChannelStateAsync(subscriberId, address.Channel, ChannelState.Active, "confirmed by code", now, cancellationToken).ConfigureAwait(false)
-            : await subscribers.SetAddressAsync(subscriberId, address.Channel, address.Address, ChannelState.Active, now, cancellationToken).ConfigureAwait(false);
-        if (!written)
-        {
-            // The subscriber went meanwhile: the claim must not outlive them.
-            await contacts.ForgetAsync(address.Channel, address.Address, subscriberId, cancellationToken).ConfigureAwait(false);
-            return ActivationResult.NoSubscriber;
-        }
-
-        if (same)
-        {
-            return ActivationResult.Activated;
-        }
-
-        if (current is not null)
-        {
-            await contacts.ForgetAsync(address.Channel, current, subscriberId, cancellationToken).ConfigureAwait(false);
-        }
-
-        return ActivationResult.Activated;
     }
 
     /// <summary>

@@ -45,8 +45,8 @@ public static class TickPlanner
         var now = market.Now;
         var writes = new List<(AlertState, Transition)>();
         var verdicts = new List<(string, Verdict)>(rules.Count);
-        var alerts = new List<(StoredRule Rule, AlertState Next)>();
-        var clears = new List<(StoredRule Rule, AlertState Next)>();
+        var alerts = new List<(StoredRule Rule, AlertState Next, bool Critical)>();
+        var clears = new List<(StoredRule Rule, AlertState Next, bool Critical)>();
         foreach (var rule in rules)
         {
             var verdict = RuleEvaluator.Evaluate(rule.Spec, market);
@@ -54,19 +54,18 @@ public static class TickPlanner
             var transition = AlertLifecycle.Next(stateOf(rule.Id), rule.Spec, verdict, now);
             switch (transition)
             {
-                case Transition.Fire t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next)); break;
-                case Transition.Repeat t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next)); break;
-                case Transition.Resolve t: writes.Add((t.Next, t)); if (t.AllClear) { clears.Add((rule, t.Next)); } break;
+                case Transition.Fire t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next, false)); break;
+                case Transition.Repeat t: writes.Add((t.Next, t)); alerts.Add((rule, t.Next, false)); break;
+                case Transition.Resolve t: writes.Add((t.Next, t)); if (t.AllClear) { clears.Add((rule, t.Next, false)); } break;
                 case Transition.Pend t: writes.Add((t.Next, t)); break;
                 case Transition.Cancel t: writes.Add((t.Next, t)); break;
             }
         }
 
-        // One order wherever the rules came from (storage or a rules file): critical first, then by rule id.
-        Comparison<(StoredRule Rule, AlertState Next)> order = (a, b) =>
-            a.Rule.Spec.IsCriticalOn(market) != b.Rule.Spec.IsCriticalOn(market) ? (a.Rule.Spec.IsCriticalOn(market) ? -1 : 1) : string.CompareOrdinal(a.Rule.Id, b.Rule.Id);
-        alerts.Sort(order);
-        clears.Sort(order);
+        // One order wherever the rules came from (storage or a rules file): critical first, then by rule id. Whether a
+        // rule is critical on this market is worked out once per rule (a combination evaluates its children for it).
+        alerts = InOrder(alerts, market);
+        clears = InOrder(clears, market);
 
         var preferences = subscriber.Delivery;
         var today = preferences.LocalDate(now);
@@ -80,7 +79,7 @@ public static class TickPlanner
                 continue;
             }
 
-            var critical = !isClear && group.Any(g => g.Rule.Spec.IsCriticalOn(market));
+            var critical = !isClear && group[0].Critical;
             if (!critical && sent >= preferences.DailyCap)
             {
                 capped++;
@@ -107,11 +106,15 @@ public static class TickPlanner
         return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred);
     }
 
-    private static string IdFor(string subscriberId, List<(StoredRule Rule, AlertState Next)> group, bool isClear)
+    private static List<(StoredRule Rule, AlertState Next, bool Critical)> InOrder(List<(StoredRule Rule, AlertState Next, bool Critical)> entries, MarketView market) =>
+        entries.Select(e => e with { Critical = e.Rule.Spec.IsCriticalOn(market) })
+            .OrderBy(e => e.Critical ? 0 : 1).ThenBy(e => e.Rule.Id, StringComparer.Ordinal).ToList();
+
+    private static string IdFor(string subscriberId, List<(StoredRule Rule, AlertState Next, bool Critical)> group, bool isClear)
     {
         if (group.Count == 1)
         {
-            var (rule, next) = group[0];
+            var (rule, next, _) = group[0];
             var id = Notification.IdFor(subscriberId, rule.Id, next.Episode);
             return isClear ? id + "-clear" : next.Repeats > 0 ? id + "-r" + next.Repeats.ToString(CultureInfo.InvariantCulture) : id;
         }

@@ -86,7 +86,7 @@ public sealed partial class DeliveryStatusService(
         if (status is "undelivered" or "failed" && int.TryParse(form.GetValueOrDefault("ErrorCode"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var errorCode)
             && FallbackCodes.Contains(errorCode) && record.GetString("Channel") == Notification.SmsChannel)
         {
-            await FallBackToEmailAsync(subscriberId, notificationId, errorCode, cancellationToken).ConfigureAwait(false);
+            await FallBackToEmailAsync(record, errorCode, cancellationToken).ConfigureAwait(false);
         }
 
         var update = new TableEntity(subscriberId, notificationId)
@@ -118,8 +118,9 @@ public sealed partial class DeliveryStatusService(
     /// so queue duplicate detection and the delivery record keep it to one send under any redelivery — when the
     /// subscriber has an active email that did not get this alert; and a number that will never take SMS is turned off.
     /// </summary>
-    private async Task FallBackToEmailAsync(string subscriberId, string notificationId, int errorCode, CancellationToken cancellationToken)
+    private async Task FallBackToEmailAsync(TableEntity record, int errorCode, CancellationToken cancellationToken)
     {
+        var (subscriberId, notificationId) = (record.PartitionKey, record.RowKey);
         var now = time.GetUtcNow();
         if (NumberUnusableCodes.Contains(errorCode))
         {
@@ -129,7 +130,7 @@ public sealed partial class DeliveryStatusService(
         var profile = await subscribers.GetProfileAsync(subscriberId, cancellationToken).ConfigureAwait(false);
         if (profile is not { EmailEnabled: true }
             || await deliveries.ExistsAsync(subscriberId, notificationId + "." + Notification.EmailChannel, cancellationToken).ConfigureAwait(false)
-            || await deliveries.SentNotificationAsync(subscriberId, notificationId, cancellationToken).ConfigureAwait(false) is not var (sent, critical))
+            || DeliveryStore.SentNotificationOf(record) is not var (sent, critical))
         {
             return;
         }

@@ -153,18 +153,12 @@ public sealed class DeliveryStore(DeRiskTables tables)
         }
     }
 
-    /// <summary>The alert a delivery row was claimed for, as it was sent; null if unknown (no row, or a row from before texts were kept).</summary>
-    public async Task<(Notification Notification, bool Critical)?> SentNotificationAsync(string subscriberId, string notificationId, CancellationToken cancellationToken)
-    {
-        var row = await tables.Deliveries.GetEntityIfExistsAsync<TableEntity>(subscriberId, notificationId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || row.Value is not { } found || found.GetString("Text") is not { Length: > 0 } text || found.GetDateTimeOffset("CreatedAt") is not { } created)
-        {
-            return null;
-        }
-
-        return (new Notification(notificationId, subscriberId, found.GetString("RuleId") ?? "", found.GetInt32("Episode") ?? 0, found.GetString("Channel") ?? "",
-            text, created, found.GetDateTimeOffset("DeliverAt")), found.GetBoolean("Critical") ?? false);
-    }
+    /// <summary>The alert a delivery row was claimed for, as it was sent, and whether it was critical; null for a row without its text.</summary>
+    public static (Notification Notification, bool Critical)? SentNotificationOf(TableEntity row) =>
+        row.GetString("Text") is { Length: > 0 } text && row.GetDateTimeOffset("CreatedAt") is { } created
+            ? (new Notification(row.RowKey, row.PartitionKey, row.GetString("RuleId") ?? "", row.GetInt32("Episode") ?? 0, row.GetString("Channel") ?? "",
+                text, created, row.GetDateTimeOffset("DeliverAt")), row.GetBoolean("Critical") ?? false)
+            : null;
 
     /// <summary>Whether a delivery row exists for the notification id (any status).</summary>
     public async Task<bool> ExistsAsync(string subscriberId, string notificationId, CancellationToken cancellationToken) =>

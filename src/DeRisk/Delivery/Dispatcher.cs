@@ -197,18 +197,9 @@ public sealed class Dispatcher(
         if (unsent is { } notSent)
         {
             // The earlier attempt was not taken (or cannot be asked about): settle it as not sent, queue first.
-            if (notSent.Status == DeliveryStatus.Expired)
-            {
-                await queue.DeadLetterAsync(message, "Expired", notSent.Reason, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-
+            var settledUnsent = await FinishUnsentAsync(message, notification, notSent.Status, notSent.Reason, cancellationToken).ConfigureAwait(false);
             await deliveries.RecordAsync(held, notSent.Status, time.GetUtcNow(), error: notSent.Reason, cancellationToken: cancellationToken).ConfigureAwait(false);
-            DeliveryLog.Suppressed(logger, notification.Id, notSent.Reason);
-            return notSent.Status == DeliveryStatus.Expired ? Outcome.DeadLettered : Outcome.Suppressed;
+            return settledUnsent;
         }
 
         // Not unsent means the subscriber's channel is active, so its address is known.
@@ -308,21 +299,21 @@ public sealed class Dispatcher(
             return null;
         }
 
-        if (earlier == DeliveryStatus.Expired && status == DeliveryStatus.Expired)
-        {
-            // Recorded expired by an earlier copy whose dead-letter call did not go through: dead-letter this one.
-            await queue.DeadLetterAsync(message, "Expired", reason, cancellationToken).ConfigureAwait(false);
-            DeliveryLog.Expired(logger, notification.Id, reason);
-            return Outcome.DeadLettered;
-        }
-
-        if (earlier is not null)
+        // A copy of one already settled is a redelivery and is only completed; except after "expired", whose
+        // dead-letter call may not have gone through: that copy is dead-lettered (again) below.
+        if (earlier is not null && !(earlier == DeliveryStatus.Expired && status == DeliveryStatus.Expired))
         {
             await queue.CompleteAsync(message, cancellationToken).ConfigureAwait(false);
             DeliveryLog.Duplicate(logger, notification.Id, earlier);
             return Outcome.Duplicate;
         }
 
+        return await FinishUnsentAsync(message, notification, status, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The queue side of "not sent": an expired alert is dead-lettered as "Expired" for operators to see, a suppressed one completed.</summary>
+    private async Task<Outcome> FinishUnsentAsync(ReceivedMessage message, Notification notification, string status, string reason, CancellationToken cancellationToken)
+    {
         if (status == DeliveryStatus.Expired)
         {
             await queue.DeadLetterAsync(message, "Expired", reason, cancellationToken).ConfigureAwait(false);

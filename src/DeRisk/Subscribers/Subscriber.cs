@@ -16,6 +16,9 @@ public static class ChannelState
     public const string Failed = "failed";
 
     public static bool IsKnown(string? state) => state is None or Pending or Active or Stopped or Failed;
+
+    /// <summary>Whether the address was confirmed at some point (active, or since stopped or failed).</summary>
+    public static bool IsConfirmed(string state) => state is not (None or Pending);
 }
 
 /// <summary>A subscriber, the channels DeRisk may reach them on, and how they want to be reached.</summary>
