@@ -18,16 +18,16 @@ public class BacktestBenchmarks
     {
         RuleSpec[] specs =
         [
-            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h") { AllClear = true },
-            new PriceChangeRule("BTC", ChangeDirection.Drop, 20, "7d"),
-            new PriceChangeRule("BTC", ChangeDirection.Rise, 10, "24h") { RepeatEvery = "3d" },
-            new PriceLevelRule("BTC", Comparison.Below, 20_000),
-            new SentimentRule(Comparison.AtOrBelow, 15) { For = "2d" },
-            new SentimentRule(Comparison.AtOrAbove, 85),
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay) { AllClear = true },
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 20, RuleWindow.SevenDays),
+            new PriceChangeRule("BTC", ChangeDirection.Rise, 10, RuleWindow.OneDay) { RepeatEvery = TimeSpan.FromDays(3) },
+            new PriceLevelRule("BTC", PriceComparison.Below, 20_000),
+            new SentimentRule(SentimentComparison.AtOrBelow, 15) { For = TimeSpan.FromDays(2) },
+            new SentimentRule(SentimentComparison.AtOrAbove, 85),
             new DepegRule("UST", 2),
             new DepegRule("USDC", 1) { AllClear = true },
-            new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 8, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)]),
-            new AnyOfRule([new DepegRule("UST", 10), new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h")]),
+            new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 8, RuleWindow.OneDay), new SentimentRule(SentimentComparison.AtOrBelow, 20)]),
+            new AnyOfRule([new DepegRule("UST", 10), new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, RuleWindow.OneDay)]),
         ];
         _rules = new BacktestRules(DeliveryPreferences.Default, specs.Select((s, i) => new StoredRule("r" + i, s, default)).ToList());
     }

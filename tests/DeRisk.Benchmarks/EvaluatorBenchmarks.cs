@@ -26,15 +26,15 @@ public class EvaluatorBenchmarks
         _view = ReplayMarket.ViewAt(ReplayDataset.Default, now, ["BTC", "UST", "LUNA", "USDC", Assets.FearAndGreed], market.StalenessLimitFor, market.HistoryWindow);
 
         string[] assets = ["BTC", "UST", "LUNA"];
-        string[] windows = ["1h", "24h", "7d"];
+        RuleWindow[] windows = [RuleWindow.OneHour, RuleWindow.OneDay, RuleWindow.SevenDays];
         var random = new Random(42);
         RuleSpec Leaf() => random.Next(5) switch
         {
             0 => new PriceChangeRule(assets[random.Next(3)], random.Next(2) == 0 ? ChangeDirection.Drop : ChangeDirection.Rise, random.Next(1, 30), windows[random.Next(3)]),
-            1 => new PriceLevelRule(assets[random.Next(3)], random.Next(2) == 0 ? Comparison.Below : Comparison.Above, random.Next(1, 40_000)),
-            2 => new SentimentRule(random.Next(2) == 0 ? Comparison.AtOrBelow : Comparison.AtOrAbove, random.Next(0, 100)),
+            1 => new PriceLevelRule(assets[random.Next(3)], random.Next(2) == 0 ? PriceComparison.Below : PriceComparison.Above, random.Next(1, 40_000)),
+            2 => new SentimentRule(random.Next(2) == 0 ? SentimentComparison.AtOrBelow : SentimentComparison.AtOrAbove, random.Next(0, 100)),
             3 => new DepegRule(random.Next(2) == 0 ? "UST" : "USDC", random.Next(1, 10)),
-            _ => new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"),
+            _ => new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay),
         };
         _rules = Enumerable.Range(0, Evaluations)
             .Select(i => i % 5 == 4 ? (random.Next(2) == 0 ? new AllOfRule([Leaf(), Leaf()]) : (RuleSpec)new AnyOfRule([Leaf(), Leaf()])) : Leaf())

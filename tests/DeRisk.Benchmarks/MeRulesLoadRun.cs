@@ -54,7 +54,7 @@ public static class MeRulesLoadRun
             await store.TryCreateAsync(Subscriber.WithSms(id, "+1415555" + (1000 + i).ToString("D4", CultureInfo.InvariantCulture), now), default);
             for (var r = 0; r < 5; r++)
             {
-                await store.TryAddRuleAsync(id, new StoredRule(RowKeys.NewId(TimeProvider.System), new PriceChangeRule("BTC", ChangeDirection.Drop, 5 + r, "24h"), now), default);
+                await store.TryAddRuleAsync(id, new StoredRule(RowKeys.NewId(TimeProvider.System), new PriceChangeRule("BTC", ChangeDirection.Drop, 5 + r, RuleWindow.OneDay), now), default);
             }
 
             issued.Add(await tokens.IssueAsync(id, now, default));

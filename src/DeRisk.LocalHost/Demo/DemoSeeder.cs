@@ -11,9 +11,9 @@ internal sealed partial class DemoSeeder(SubscriberStore store, IOptions<DemoOpt
 
     public static readonly IReadOnlyList<(string Id, RuleSpec Rule)> Rules =
     [
-        ("de0000000000000000000000000000a1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")),
+        ("de0000000000000000000000000000a1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)),
         ("de0000000000000000000000000000a2", new DepegRule("UST", 3)),
-        ("de0000000000000000000000000000a3", new AllOfRule([new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)])),
+        ("de0000000000000000000000000000a3", new AllOfRule([new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, RuleWindow.OneDay), new SentimentRule(SentimentComparison.AtOrBelow, 20)])),
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -106,9 +106,9 @@ public static class AlertMessageRenderer
         var observed = change.HasData ? Signed(change.Percent) + "%" : "no data";
         return detail switch
         {
-            Detail.Full => Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%){(change.HasData ? ", now " + Usd(change.Current) : "")}"),
-            Detail.Brief => Invariant($"{rule.Asset} {observed} in {rule.Window} (your limit {Signed(limit)}%)"),
-            _ => Invariant($"{rule.Asset} {observed}/{rule.Window}"),
+            Detail.Full => Invariant($"{rule.Asset} {observed} in {RuleWindows.Name(rule.Window)} (your limit {Signed(limit)}%){(change.HasData ? ", now " + Usd(change.Current) : "")}"),
+            Detail.Brief => Invariant($"{rule.Asset} {observed} in {RuleWindows.Name(rule.Window)} (your limit {Signed(limit)}%)"),
+            _ => Invariant($"{rule.Asset} {observed}/{RuleWindows.Name(rule.Window)}"),
         };
     }
 
@@ -117,7 +117,7 @@ public static class AlertMessageRenderer
         var price = market.TryGetCurrent(rule.Asset, out var current) ? Usd(current.Value) : "no data";
         return detail == Detail.Minimal
             ? Invariant($"{rule.Asset} {price}")
-            : Invariant($"{rule.Asset} {price} ({(rule.When == Comparison.Below ? "below" : "above")} your {Usd(rule.Level)})");
+            : Invariant($"{rule.Asset} {price} ({(rule.When == PriceComparison.Below ? "below" : "above")} your {Usd(rule.Level)})");
     }
 
     private static string Sentiment(SentimentRule rule, MarketView market, Detail detail)
@@ -125,7 +125,7 @@ public static class AlertMessageRenderer
         var index = market.TryGetCurrent(Assets.FearAndGreed, out var current) ? current.Value.ToString("0", CultureInfo.InvariantCulture) : "no data";
         return detail == Detail.Minimal
             ? $"F&G {index}"
-            : Invariant($"Fear & Greed {index} (your limit {(rule.When == Comparison.AtOrBelow ? "<=" : ">=")} {rule.Value})");
+            : Invariant($"Fear & Greed {index} (your limit {(rule.When == SentimentComparison.AtOrBelow ? "<=" : ">=")} {rule.Value})");
     }
 
     private static string Depeg(DepegRule rule, MarketView market, Detail detail)

@@ -76,7 +76,7 @@ public static class AlertLifecycle
                 return Fire(current, verdict, now);
             case AlertStatus.Pending when !met:
                 return new Transition.Cancel(current with { Status = AlertStatus.Ok, PendingSince = null, ChangedAt = now, Observed = verdict.Observed });
-            case AlertStatus.Firing when met && rule.RepeatInterval is { } repeat && now - (current.LastNotifiedAt ?? current.ChangedAt) >= repeat:
+            case AlertStatus.Firing when met && rule.RepeatEvery is { } repeat && now - (current.LastNotifiedAt ?? current.ChangedAt) >= repeat:
                 return new Transition.Repeat(current with { LastNotifiedAt = now, Repeats = current.Repeats + 1, Observed = verdict.Observed });
             case AlertStatus.Firing when !met && verdict.Recovered:
                 return new Transition.Resolve(current with { Status = AlertStatus.Ok, ChangedAt = now, Observed = verdict.Observed, PendingSince = null }, rule.AllClear);

@@ -198,9 +198,8 @@ public static class DeRiskServiceCollectionExtensions
         builder.Services.TryAddSingleton<OpsService>();
         builder.Services.TryAddSingleton<HousekeepingService>();
 
-        // API responses use the rules' JSON shape: enums as camelCase strings ("direction": "drop").
-        builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        // API responses use the contracts' one JSON shape: the same options as requests, storage and the OpenAPI schemas.
+        builder.Services.ConfigureHttpJsonOptions(json => Contracts.ContractJson.Apply(json.SerializerOptions));
         return builder;
     }
 

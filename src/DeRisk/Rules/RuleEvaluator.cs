@@ -76,7 +76,7 @@ public static class RuleEvaluator
         }
 
         var price = current.Value;
-        return rule.When == Comparison.Below
+        return rule.When == PriceComparison.Below
             ? Verdict.Of(price < rule.Level, price, rule.Level, price >= rule.Level * (1 + LevelRecovery))
             : Verdict.Of(price > rule.Level, price, rule.Level, price <= rule.Level * (1 - LevelRecovery));
     }
@@ -89,7 +89,7 @@ public static class RuleEvaluator
         }
 
         var index = current.Value;
-        return rule.When == Comparison.AtOrBelow
+        return rule.When == SentimentComparison.AtOrBelow
             ? Verdict.Of(index <= rule.Value, index, rule.Value, index >= rule.Value + SentimentRecovery)
             : Verdict.Of(index >= rule.Value, index, rule.Value, index <= rule.Value - SentimentRecovery);
     }

@@ -1,14 +1,16 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
+using DeRisk.Contracts;
 
 namespace DeRisk.Rules;
 
 /// <summary>
-/// A subscriber's de-risk rule. One JSON shape for the API, storage and the evaluator, discriminated by "kind".
-/// Every kind also takes the lifecycle fields "for" (how long the condition must hold before it fires),
-/// "repeatEvery" (a firing alert notifies again after this) and "allClear" (say so when it resolves).
+/// A subscriber's de-risk rule: one record per kind, and the only definition of a rule's shape. The API reads it
+/// (<see cref="RuleParser"/>: <see cref="ContractReader"/> then <see cref="RuleValidator"/>), storage and rules files
+/// hold it, and the OpenAPI schema is exported from it, all with <see cref="ContractJson.Options"/>. Every kind also
+/// takes the lifecycle fields "for" (how long the condition must hold before it fires), "repeatEvery" (a firing alert
+/// notifies again after this) and "allClear" (say so when it resolves).
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(PriceChangeRule), PriceChangeRule.Kind)]
 [JsonDerivedType(typeof(PriceLevelRule), PriceLevelRule.Kind)]
 [JsonDerivedType(typeof(SentimentRule), SentimentRule.Kind)]
@@ -21,22 +23,21 @@ public abstract record RuleSpec
 {
     /// <summary>Hold time, e.g. "15m": the condition must hold this long before the alert fires.</summary>
     [JsonPropertyName("for")]
+    [JsonConverter(typeof(DurationJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? For { get; init; }
+    public TimeSpan? For { get; init; }
 
     /// <summary>While firing, notify again after this long, e.g. "6h". Never, when absent.</summary>
+    [JsonConverter(typeof(DurationJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? RepeatEvery { get; init; }
+    public TimeSpan? RepeatEvery { get; init; }
 
     /// <summary>Send an all-clear message when the alert resolves.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AllClear { get; init; }
 
     [JsonIgnore]
-    public TimeSpan HoldFor => Durations.Parse(For) ?? TimeSpan.Zero;
-
-    [JsonIgnore]
-    public TimeSpan? RepeatInterval => Durations.Parse(RepeatEvery);
+    public TimeSpan HoldFor => For ?? TimeSpan.Zero;
 
     /// <summary>The market symbols the rule reads.</summary>
     [JsonIgnore]
@@ -78,16 +79,22 @@ public enum ChangeDirection
     Rise,
 }
 
-public enum Comparison
+/// <summary>How a price is compared with its level: strictly, since a level is a line to cross.</summary>
+public enum PriceComparison
 {
     Below,
     Above,
+}
+
+/// <summary>How the Fear &amp; Greed index is compared with its value: inclusively, since it moves in whole points.</summary>
+public enum SentimentComparison
+{
     AtOrBelow,
     AtOrAbove,
 }
 
 /// <summary>"ASSET drops (or rises) Percent % or more over Window." Resolves when the move is back under three quarters of it.</summary>
-public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, double Percent, string Window) : RuleSpec
+public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, double Percent, RuleWindow Window) : RuleSpec
 {
     [JsonIgnore]
     public override bool IsRise => Direction == ChangeDirection.Rise;
@@ -98,14 +105,14 @@ public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, do
     public override IReadOnlyList<string> Symbols => [Asset];
 
     [JsonIgnore]
-    public TimeSpan WindowSpan => RuleWindows.Parse(Window)!.Value;
+    public TimeSpan WindowSpan => RuleWindows.Span(Window);
 }
 
 /// <summary>"ASSET below (or above) Level USD." Resolves when the price is 1 % back on the other side.</summary>
-public sealed record PriceLevelRule(string Asset, Comparison When, double Level) : RuleSpec
+public sealed record PriceLevelRule(string Asset, PriceComparison When, double Level) : RuleSpec
 {
     [JsonIgnore]
-    public override bool IsRise => When is Comparison.Above or Comparison.AtOrAbove;
+    public override bool IsRise => When == PriceComparison.Above;
 
     public const string Kind = "priceLevel";
 
@@ -114,10 +121,10 @@ public sealed record PriceLevelRule(string Asset, Comparison When, double Level)
 }
 
 /// <summary>"Fear &amp; Greed at or below (or at or above) Value." Resolves 5 points back on the other side.</summary>
-public sealed record SentimentRule(Comparison When, int Value) : RuleSpec
+public sealed record SentimentRule(SentimentComparison When, int Value) : RuleSpec
 {
     [JsonIgnore]
-    public override bool IsRise => When is Comparison.Above or Comparison.AtOrAbove;
+    public override bool IsRise => When == SentimentComparison.AtOrAbove;
 
     public const string Kind = "sentiment";
 
@@ -197,38 +204,35 @@ public sealed record AnyOfRule(IReadOnlyList<RuleSpec> Rules) : RuleSpec
     public override bool IsRise => Rules.All(r => r.IsRise);
 }
 
-/// <summary>The windows a windowed rule may use.</summary>
-public static class RuleWindows
+/// <summary>The windows a windowed rule may use, written "1h", "24h" and "7d".</summary>
+public enum RuleWindow
 {
-    public static readonly IReadOnlyDictionary<string, TimeSpan> All = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
-    {
-        ["1h"] = TimeSpan.FromHours(1),
-        ["24h"] = TimeSpan.FromHours(24),
-        ["7d"] = TimeSpan.FromDays(7),
-    };
+    [JsonStringEnumMemberName("1h")]
+    OneHour,
 
-    public static TimeSpan? Parse(string? name) =>
-        name is not null && All.TryGetValue(name, out var span) ? span : null;
+    [JsonStringEnumMemberName("24h")]
+    OneDay,
+
+    [JsonStringEnumMemberName("7d")]
+    SevenDays,
 }
 
-/// <summary>Durations as people write them in rules: a whole number and a unit, "90s", "15m", "6h", "2d".</summary>
-public static class Durations
+public static class RuleWindows
 {
-    public static TimeSpan? Parse(string? text)
+    public static TimeSpan Span(RuleWindow window) => window switch
     {
-        if (string.IsNullOrEmpty(text) || text.Length < 2
-            || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
-        {
-            return null;
-        }
+        RuleWindow.OneHour => TimeSpan.FromHours(1),
+        RuleWindow.OneDay => TimeSpan.FromHours(24),
+        RuleWindow.SevenDays => TimeSpan.FromDays(7),
+        _ => throw new ArgumentOutOfRangeException(nameof(window)),
+    };
 
-        return text[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            'h' => TimeSpan.FromHours(amount),
-            'd' => TimeSpan.FromDays(amount),
-            _ => null,
-        };
-    }
+    /// <summary>The window as people write it: "1h", "24h", "7d".</summary>
+    public static string Name(RuleWindow window) => window switch
+    {
+        RuleWindow.OneHour => "1h",
+        RuleWindow.OneDay => "24h",
+        RuleWindow.SevenDays => "7d",
+        _ => throw new ArgumentOutOfRangeException(nameof(window)),
+    };
 }

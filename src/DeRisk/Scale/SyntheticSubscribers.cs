@@ -78,12 +78,12 @@ public sealed class SyntheticSubscribers(DeRiskTables tables, SubscriberStore st
         var major = random.NextDouble() < 0.7 ? "BTC" : "ETH";
         return pick switch
         {
-            < 0.40 => new PriceChangeRule(major, ChangeDirection.Drop, 5 * random.Next(1, 5), random.NextDouble() < 0.7 ? "24h" : "7d"),
+            < 0.40 => new PriceChangeRule(major, ChangeDirection.Drop, 5 * random.Next(1, 5), random.NextDouble() < 0.7 ? RuleWindow.OneDay : RuleWindow.SevenDays),
             < 0.55 => new DrawdownRule(major, 5 * random.Next(3, 9), DrawdownDays[random.Next(DrawdownDays.Length)]),
             < 0.70 => new DepegRule(random.NextDouble() < 0.5 ? "USDC" : "USDT", random.Next(1, 6)),
-            < 0.80 => new SentimentRule(Comparison.AtOrBelow, 5 * random.Next(2, 6)),
-            < 0.90 => new PriceLevelRule("BTC", Comparison.Below, 5_000 * random.Next(4, 13)),
-            _ => new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)]),
+            < 0.80 => new SentimentRule(SentimentComparison.AtOrBelow, 5 * random.Next(2, 6)),
+            < 0.90 => new PriceLevelRule("BTC", PriceComparison.Below, 5_000 * random.Next(4, 13)),
+            _ => new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new SentimentRule(SentimentComparison.AtOrBelow, 20)]),
         };
     }
 }

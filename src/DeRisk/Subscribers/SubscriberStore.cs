@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using DeRisk.Contracts;
 using DeRisk.Rules;
 using DeRisk.Storage;
 using Microsoft.Extensions.Options;
@@ -298,11 +299,11 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
 
     private static List<StoredRule> ReadRules(TableEntity row) =>
         row.GetString(RulesColumn) is { Length: > 0 } json
-            ? (JsonSerializer.Deserialize<List<RuleRow>>(json, RuleJson.Options) ?? []).Select(r => new StoredRule(r.Id, r.Spec, r.CreatedAt)).ToList()
+            ? (JsonSerializer.Deserialize<List<RuleRow>>(json, ContractJson.Options) ?? []).Select(r => new StoredRule(r.Id, r.Spec, r.CreatedAt)).ToList()
             : [];
 
     private static string WriteRules(IEnumerable<StoredRule> rules) =>
-        JsonSerializer.Serialize(rules.Select(r => new RuleRow(r.Id, r.Spec, r.CreatedAt)).ToList(), RuleJson.Options);
+        JsonSerializer.Serialize(rules.Select(r => new RuleRow(r.Id, r.Spec, r.CreatedAt)).ToList(), ContractJson.Options);
 
     private const string ProfileType = "profile";
 
@@ -378,13 +379,4 @@ public sealed class SubscriberStore(DeRiskTables tables, IOptions<StorageOptions
                 TimeOnly.TryParseExact(row.GetString("QuietStart"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null,
                 TimeOnly.TryParseExact(row.GetString("QuietEnd"), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end) ? end : null,
                 row.GetInt32("DailyCap") ?? DeliveryPreferences.DefaultDailyCap));
-}
-
-/// <summary>The JSON form of rules, shared by the API and storage.</summary>
-public static class RuleJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
 }

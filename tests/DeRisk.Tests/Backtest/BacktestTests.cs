@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DeRisk.Alerts;
 using DeRisk.Backtest;
+using DeRisk.Contracts;
 using DeRisk.Cli;
 using DeRisk.Delivery;
 using DeRisk.Market;
@@ -39,7 +40,7 @@ public sealed class BacktestTests(AzuriteFixture azurite) : LocalHostWithTwilioS
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             rules.Add(new StoredRule(json.RootElement.GetProperty("id").GetString()!,
-                json.RootElement.GetProperty("rule").Deserialize<RuleSpec>(RuleJson.Options)!, default));
+                json.RootElement.GetProperty("rule").Deserialize<RuleSpec>(ContractJson.Options)!, default));
         }
 
         var tick = Host.Services.GetRequiredService<MarketTick>();

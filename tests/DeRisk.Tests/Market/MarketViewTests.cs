@@ -30,9 +30,9 @@ public sealed class MarketViewTests
         var view = ViewAt(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
         var observed = view.Change("BTC", TimeSpan.FromHours(24)).Percent;
 
-        var atThreshold = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, -observed, "24h"), view);
-        var justBeyond = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, -observed + 0.01, "24h"), view);
-        var rise = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Rise, 1, "24h"), view);
+        var atThreshold = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, -observed, RuleWindow.OneDay), view);
+        var justBeyond = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, -observed + 0.01, RuleWindow.OneDay), view);
+        var rise = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Rise, 1, RuleWindow.OneDay), view);
 
         Assert.Equal(VerdictKind.Met, atThreshold.Kind);
         Assert.Equal(VerdictKind.Clear, justBeyond.Kind);
@@ -48,7 +48,7 @@ public sealed class MarketViewTests
         var close0509 = ust.Single(p => p.AsOf == new DateTimeOffset(2022, 5, 10, 0, 0, 0, TimeSpan.Zero)).Value;
         var close0508 = ust.Single(p => p.AsOf == new DateTimeOffset(2022, 5, 9, 0, 0, 0, TimeSpan.Zero)).Value;
 
-        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("UST", ChangeDirection.Drop, 20, "24h"), view);
+        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("UST", ChangeDirection.Drop, 20, RuleWindow.OneDay), view);
 
         Assert.Equal(VerdictKind.Met, verdict.Kind);
         Assert.Equal(((close0509 / close0508) - 1) * 100, verdict.Observed, 9);
@@ -60,7 +60,7 @@ public sealed class MarketViewTests
         // At 06:00 the newest BTC close is as of 00:00: six hours old against a 15-minute limit.
         var view = ViewAt(new DateTimeOffset(2022, 5, 10, 6, 0, 0, TimeSpan.Zero));
 
-        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, 1, "24h"), view);
+        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, 1, RuleWindow.OneDay), view);
 
         Assert.Equal(VerdictKind.NoData, verdict.Kind);
         Assert.Contains("stale", verdict.NoDataReason, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class MarketViewTests
         };
         var view = new MarketView(full.Snapshot, history, _ => Limit);
 
-        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, 1, "7d"), view);
+        var verdict = RuleEvaluator.Evaluate(new PriceChangeRule("BTC", ChangeDirection.Drop, 1, RuleWindow.SevenDays), view);
 
         Assert.Equal(VerdictKind.NoData, verdict.Kind);
         Assert.True(full.Change("BTC", TimeSpan.FromDays(7)).HasData);
@@ -111,9 +111,9 @@ public sealed class MarketViewTests
         var at = new DateTimeOffset(2022, 5, 12, 0, 0, 30, TimeSpan.Zero);
         RuleSpec[] rules =
         [
-            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new PriceChangeRule("UST", ChangeDirection.Drop, 10, "7d"),
-            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new DepegRule("UST", 3), new DepegRule("USDC", 1),
-            new SentimentRule(Comparison.AtOrBelow, 20), new PriceLevelRule("BTC", Comparison.Below, 30_000), new PriceChangeRule("ETH", ChangeDirection.Drop, 5, "1h"),
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new PriceChangeRule("UST", ChangeDirection.Drop, 10, RuleWindow.SevenDays),
+            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, RuleWindow.OneDay), new DepegRule("UST", 3), new DepegRule("USDC", 1),
+            new SentimentRule(SentimentComparison.AtOrBelow, 20), new PriceLevelRule("BTC", PriceComparison.Below, 30_000), new PriceChangeRule("ETH", ChangeDirection.Drop, 5, RuleWindow.OneHour),
             .. new[] { "BTC", "UST", "LUNA", "USDC" }.SelectMany(asset => Enumerable.Range(1, 30).Select(days => (RuleSpec)new DrawdownRule(asset, 20, days))),
             .. new[] { "DOGE", "SOL", "ADA", "DOT", "XRP", "AVAX" }.Select(asset => (RuleSpec)new DepegRule(asset, 1)),
         ];

@@ -16,7 +16,7 @@ public sealed class AlertMessageRendererTests
         var close = History.BtcClose(new DateOnly(2022, 5, 9));
         var change = ((close / History.BtcClose(new DateOnly(2022, 5, 8))) - 1) * 100;
 
-        var text = AlertMessageRenderer.Sms(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), Views.At(May10));
+        var text = AlertMessageRenderer.Sms(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), Views.At(May10));
 
         // On 2022-05-10 UST was far off its peg: stablecoins are no refuge that day, so the advice is cash.
         Assert.Equal(
@@ -31,15 +31,15 @@ public sealed class AlertMessageRendererTests
         var calm = Views.At(new DateTimeOffset(2021, 11, 20, 0, 0, 30, TimeSpan.Zero));
 
         Assert.False(AlertMessageRenderer.AStablecoinIsOffPeg(calm));
-        Assert.EndsWith("Consider moving to stablecoins. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", Comparison.Below, 100_000), calm), StringComparison.Ordinal);
-        Assert.EndsWith("Consider taking some profit. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", Comparison.Above, 10_000), calm), StringComparison.Ordinal);
+        Assert.EndsWith("Consider moving to stablecoins. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Below, 100_000), calm), StringComparison.Ordinal);
+        Assert.EndsWith("Consider taking some profit. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Above, 10_000), calm), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_combination_is_critical_only_through_a_child_that_is_met()
     {
-        var rule = new AnyOfRule([new DepegRule("USDC", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")]);
-        var byUst = new AnyOfRule([new DepegRule("UST", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h")]);
+        var rule = new AnyOfRule([new DepegRule("USDC", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)]);
+        var byUst = new AnyOfRule([new DepegRule("UST", 3), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)]);
         var view = Views.At(May10);
 
         Assert.Equal(VerdictKind.Met, RuleEvaluator.Evaluate(rule, view).Kind);
@@ -64,7 +64,7 @@ public sealed class AlertMessageRendererTests
     public void Combination_sms_names_every_part_and_sentiment_reads_the_index()
     {
         var index = Views.At(May10).TryGetCurrent("FNG", out var fng) ? fng.Value : double.NaN;
-        var rule = new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)]);
+        var rule = new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new SentimentRule(SentimentComparison.AtOrBelow, 20)]);
 
         var text = AlertMessageRenderer.Sms(rule, Views.At(May10));
 
@@ -76,10 +76,10 @@ public sealed class AlertMessageRendererTests
     {
         RuleSpec[] children =
         [
-            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new PriceChangeRule("UST", ChangeDirection.Drop, 10, "24h"),
-            new PriceLevelRule("BTC", Comparison.Below, 31_000), new PriceLevelRule("LUNA", Comparison.Below, 40),
-            new DepegRule("UST", 1), new SentimentRule(Comparison.AtOrBelow, 20),
-            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), new DepegRule("USDC", 1),
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new PriceChangeRule("UST", ChangeDirection.Drop, 10, RuleWindow.OneDay),
+            new PriceLevelRule("BTC", PriceComparison.Below, 31_000), new PriceLevelRule("LUNA", PriceComparison.Below, 40),
+            new DepegRule("UST", 1), new SentimentRule(SentimentComparison.AtOrBelow, 20),
+            new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, RuleWindow.OneDay), new DepegRule("USDC", 1),
         ];
         var view = Views.At(May10);
 

@@ -76,7 +76,7 @@ public sealed class FamousEpisodesTests
             .ToDictionary(f => DateOnly.ParseExact(f[0][..10], "yyyy-MM-dd", CultureInfo.InvariantCulture), f => int.Parse(f[1], CultureInfo.InvariantCulture));
         var crashTick = new DateOnly(2020, 3, 13);
         var change = ((History.BtcClose(new DateOnly(2020, 3, 12)) / History.BtcClose(new DateOnly(2020, 3, 11))) - 1) * 100;
-        var rule = new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new SentimentRule(Comparison.AtOrBelow, 20)]);
+        var rule = new AllOfRule([new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new SentimentRule(SentimentComparison.AtOrBelow, 20)]);
 
         var (fired, _) = Replay(rule, new DateOnly(2020, 3, 1), new DateOnly(2020, 3, 31));
 
@@ -91,7 +91,7 @@ public sealed class FamousEpisodesTests
         var firstDrop = Enumerable.Range(1, 30).Select(d => new DateOnly(2022, 11, d))
             .First(day => (History.BtcClose(day.AddDays(-1)) / History.BtcClose(day.AddDays(-2))) - 1 <= -0.10);
 
-        var (fired, _) = Replay(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), new DateOnly(2022, 11, 1), new DateOnly(2022, 11, 30));
+        var (fired, _) = Replay(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), new DateOnly(2022, 11, 1), new DateOnly(2022, 11, 30));
 
         Assert.Equal(firstDrop, fired[0]);
         Assert.Single(fired);
@@ -103,7 +103,7 @@ public sealed class FamousEpisodesTests
         var level = 20_000d;
         var firstBelow = Enumerable.Range(1, 30).Select(d => new DateOnly(2022, 6, d)).First(day => History.BtcClose(day.AddDays(-1)) < level);
 
-        var (fired, _) = Replay(new PriceLevelRule("BTC", Comparison.Below, level), new DateOnly(2022, 6, 1), new DateOnly(2022, 6, 30));
+        var (fired, _) = Replay(new PriceLevelRule("BTC", PriceComparison.Below, level), new DateOnly(2022, 6, 1), new DateOnly(2022, 6, 30));
 
         Assert.Equal(firstBelow, fired[0]);
     }
@@ -119,7 +119,7 @@ public sealed class FamousEpisodesTests
         var calm = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(i => from.AddDays(i))
             .All(day => Math.Abs((History.BtcClose(day.AddDays(-1)) / History.BtcClose(day.AddDays(-2))) - 1) < 0.10);
 
-        var (fired, _) = Replay(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), from, to);
+        var (fired, _) = Replay(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), from, to);
 
         Assert.True(calm, "the data for this month has a 10 % day");
         Assert.Empty(fired);

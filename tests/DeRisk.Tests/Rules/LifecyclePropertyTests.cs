@@ -1,4 +1,5 @@
 using DeRisk.Alerts;
+using DeRisk.Contracts;
 using DeRisk.Rules;
 using FsCheck.Xunit;
 
@@ -47,7 +48,7 @@ public sealed class LifecyclePropertyTests
     }
 
     private static PriceChangeRule Rule(string? hold = null, string? repeat = null) =>
-        new PriceChangeRule("BTC", ChangeDirection.Drop, Limit, "24h") { For = hold, RepeatEvery = repeat };
+        new PriceChangeRule("BTC", ChangeDirection.Drop, Limit, RuleWindow.OneDay) { For = DurationJsonConverter.Parse(hold), RepeatEvery = DurationJsonConverter.Parse(repeat) };
 
     [Property(MaxTest = 500)]
     public bool One_notification_per_episode_plus_repeats_no_closer_than_the_interval(int[] raw)

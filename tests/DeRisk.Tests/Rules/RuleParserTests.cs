@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DeRisk.Rules;
-using DeRisk.Subscribers;
+using DeRisk.Contracts;
 
 namespace DeRisk.Tests.Rules;
 
@@ -26,14 +26,14 @@ public sealed class RuleParserTests
 
         Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
         var rule = Assert.IsType<AnyOfRule>(parsed.Rule);
-        Assert.Equal(("15m", "6h", true), (rule.For, rule.RepeatEvery, rule.AllClear));
-        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(6)), (rule.HoldFor, rule.RepeatInterval!.Value));
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(6), true), (rule.For!.Value, rule.RepeatEvery!.Value, rule.AllClear));
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromHours(6)), (rule.HoldFor, rule.RepeatEvery!.Value));
         Assert.True(rule.IsCritical);
         Assert.Equal(["BTC", "FNG", "USDC"], rule.Symbols.Order());
 
-        var stored = JsonSerializer.Serialize<RuleSpec>(rule, RuleJson.Options);
-        var restored = JsonSerializer.Deserialize<RuleSpec>(stored, RuleJson.Options)!;
-        Assert.Equal(stored, JsonSerializer.Serialize(restored, RuleJson.Options));
+        var stored = JsonSerializer.Serialize<RuleSpec>(rule, ContractJson.Options);
+        var restored = JsonSerializer.Deserialize<RuleSpec>(stored, ContractJson.Options)!;
+        Assert.Equal(stored, JsonSerializer.Serialize(restored, ContractJson.Options));
         Assert.Contains("\"kind\":\"sentiment\",\"when\":\"atOrBelow\",\"value\":20", stored, StringComparison.Ordinal);
     }
 
@@ -89,8 +89,57 @@ public sealed class DrawdownRuleParserTests
         var parsed = Parser.Parse(JsonDocument.Parse("""{"kind":"portfolioDrawdown","holdings":{"btc":0.5,"USDC":2000},"percent":15,"days":30,"maxRiskPercent":60}""").RootElement);
 
         var rule = Assert.IsType<PortfolioDrawdownRule>(parsed.Rule);
-        var restored = (PortfolioDrawdownRule)JsonSerializer.Deserialize<RuleSpec>(JsonSerializer.Serialize<RuleSpec>(rule, RuleJson.Options), RuleJson.Options)!;
+        var restored = (PortfolioDrawdownRule)JsonSerializer.Deserialize<RuleSpec>(JsonSerializer.Serialize<RuleSpec>(rule, ContractJson.Options), ContractJson.Options)!;
         Assert.Equal(rule.Holdings.OrderBy(h => h.Key), restored.Holdings.OrderBy(h => h.Key));
         Assert.Equal((15d, 30, 60d), (restored.Percent, restored.Days, restored.MaxRiskPercent));
+    }
+}
+
+public sealed class RuleContractTests
+{
+    private static readonly RuleParser Parser = new(asset => asset is "BTC" or "UST" or "USDC", ["BTC", "UST", "USDC"]);
+
+    private static IReadOnlyDictionary<string, string[]> Errors(string json) => Parser.Parse(JsonDocument.Parse(json).RootElement).Errors;
+
+    [Fact]
+    public void Every_structural_mistake_is_reported_at_once_in_words_a_client_understands()
+    {
+        var errors = Errors("""
+            {"direction":"sideways","kind":"priceChange","percent":"10","window":"3d","for":5,"owner":"x",
+             "asset":null}
+            """);
+
+        Assert.Equal(["asset", "direction", "for", "owner", "percent", "window"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Required.", errors["asset"].Single());
+        Assert.Equal("'sideways' is not one of 'drop', 'rise'.", errors["direction"].Single());
+        Assert.Equal("Must be a number.", errors["percent"].Single());
+        Assert.Equal("'3d' is not one of '1h', '24h', '7d'.", errors["window"].Single());
+        Assert.StartsWith("Must be a duration", errors["for"].Single(), StringComparison.Ordinal);
+        Assert.Equal("Unknown field.", errors["owner"].Single());
+        Assert.DoesNotContain(errors.Values.SelectMany(m => m), m => m.Contains("DeRisk.", StringComparison.Ordinal) || m.Contains("System.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Children_are_checked_by_their_own_kind_and_range_errors_all_come_back_together()
+    {
+        var structural = Errors("""{"kind":"allOf","rules":[{"kind":"sentiment","when":"below","value":20},{"kind":"nope"}]}""");
+        Assert.Equal(["rules[0].when", "rules[1].kind"], structural.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("'below' is not one of 'atOrBelow', 'atOrAbove'.", structural["rules[0].when"].Single());
+        Assert.StartsWith("Unknown rule kind 'nope'; expected one of priceChange, priceLevel,", structural["rules[1].kind"].Single(), StringComparison.Ordinal);
+
+        var semantic = Errors("""{"kind":"anyOf","repeatEvery":"1m","rules":[{"kind":"depeg","asset":"BTC","percent":80},{"kind":"priceLevel","asset":"eth","when":"above","level":0,"for":"1h"}]}""");
+        Assert.Equal(["repeatEvery", "rules[0].asset", "rules[0].percent", "rules[1].asset", "rules[1].for", "rules[1].level"], semantic.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("'eth' is not a tracked asset; tracked: BTC, UST, USDC.", semantic["rules[1].asset"].Single());
+    }
+
+    [Fact]
+    public void Typed_fields_keep_the_written_form_in_storage()
+    {
+        var rule = (PriceChangeRule)Parser.Parse(JsonDocument.Parse("""{"window":"7d","asset":" btc ","direction":"rise","percent":12.5,"kind":"priceChange","for":"90m","repeatEvery":"2d"}""").RootElement).Rule!;
+
+        Assert.Equal(("BTC", RuleWindow.SevenDays, TimeSpan.FromMinutes(90), TimeSpan.FromDays(2)), (rule.Asset, rule.Window, rule.For!.Value, rule.RepeatEvery!.Value));
+        Assert.Equal(
+            """{"kind":"priceChange","asset":"BTC","direction":"rise","percent":12.5,"window":"7d","for":"90m","repeatEvery":"2d"}""",
+            JsonSerializer.Serialize<RuleSpec>(rule, ContractJson.Options));
     }
 }

@@ -10,8 +10,8 @@ namespace DeRisk.Tests.Rules;
 public sealed class TickPlannerTests
 {
     private static readonly DateTimeOffset May10 = new(2022, 5, 10, 0, 0, 30, TimeSpan.Zero);
-    private static readonly StoredRule BtcDrop = new("r1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, "24h"), default);
-    private static readonly StoredRule LunaDrop = new("r2", new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, "24h"), default);
+    private static readonly StoredRule BtcDrop = new("r1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), default);
+    private static readonly StoredRule LunaDrop = new("r2", new PriceChangeRule("LUNA", ChangeDirection.Drop, 30, RuleWindow.OneDay), default);
     private static readonly StoredRule UstDepeg = new("r3", new DepegRule("UST", 5), default);
 
     private static Subscriber Subscriber(string zone = "UTC", string? quietStart = null, string? quietEnd = null, int cap = 10) =>
