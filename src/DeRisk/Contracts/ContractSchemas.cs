@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using DeRisk.Rules;
+
+namespace DeRisk.Contracts;
+
+/// <summary>
+/// JSON Schemas of the request records, exported from the records themselves with <see cref="JsonSchemaExporter"/>
+/// and <see cref="ContractJson.Options"/>, so the OpenAPI document describes exactly what the API reads: a client
+/// generator gets real types (each rule kind with its fields and enums), not "an object with a kind".
+/// </summary>
+public static class ContractSchemas
+{
+    /// <summary>The component schemas generated from records, by their name in the OpenAPI document.</summary>
+    public static IReadOnlyDictionary<string, Type> Components { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        ["Rule"] = typeof(RuleSpec),
+    };
+
+    /// <summary>The schema of <paramref name="type"/>, its internal references rewritten to sit under #/components/schemas/<paramref name="name"/>.</summary>
+    public static JsonObject Export(Type type, string name)
+    {
+        var exporter = new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = static (context, schema) =>
+            {
+                if (context.PropertyInfo is { } property && IsDuration(property))
+                {
+                    // The converter writes "15m", not TimeSpan's "00:15:00"; the exporter cannot see into a custom converter.
+                    return new JsonObject
+                    {
+                        ["type"] = Nullable.GetUnderlyingType(property.PropertyType) is null ? "string" : new JsonArray("string", "null"),
+                        ["pattern"] = DurationJsonConverter.Pattern,
+                        ["description"] = "A whole number and a unit (s, m, h, d), e.g. \"15m\", \"6h\", \"2d\".",
+                    };
+                }
+
+                if (context.TypeInfo.PolymorphismOptions is { } polymorphism && context.PropertyInfo is null && schema is JsonObject union
+                    && union["anyOf"] is JsonArray kinds)
+                {
+                    // The reader requires the discriminator ("kind"), so the schema says so in every branch.
+                    foreach (var kind in kinds.OfType<JsonObject>())
+                    {
+                        var required = kind["required"] as JsonArray ?? [];
+                        if (!required.Any(r => r?.GetValue<string>() == polymorphism.TypeDiscriminatorPropertyName))
+                        {
+                            required.Insert(0, polymorphism.TypeDiscriminatorPropertyName);
+                        }
+
+                        kind["required"] = required;
+                    }
+                }
+
+                return schema;
+            },
+        };
+        var schema = ContractJson.Options.GetJsonSchemaAsNode(type, exporter).AsObject();
+        RebaseReferences(schema, "#/components/schemas/" + name);
+        return schema;
+    }
+
+    private static bool IsDuration(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(JsonConverterAttribute), inherit: true)
+            .OfType<JsonConverterAttribute>().Any(a => a.ConverterType == typeof(DurationJsonConverter)) == true;
+
+    /// <summary>Every component, ready to be set into an OpenAPI document's components.schemas.</summary>
+    public static IEnumerable<KeyValuePair<string, JsonObject>> ExportAll() =>
+        Components.Select(c => KeyValuePair.Create(c.Key, Export(c.Value, c.Key)));
+
+    /// <summary>"#" and "#/anyOf/6/..." are relative to the exported schema's root; in the document they live under <paramref name="root"/>.</summary>
+    private static void RebaseReferences(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj.ToList())
+                {
+                    if (key == "$ref" && value is JsonValue reference && reference.GetValue<string>() is { } target && target.StartsWith('#'))
+                    {
+                        obj["$ref"] = root + target[1..];
+                    }
+                    else
+                    {
+                        RebaseReferences(value, root);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RebaseReferences(item, root);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Indented JSON, for a diff a person can read.</summary>
+    public static string ToText(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}
