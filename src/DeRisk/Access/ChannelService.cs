@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Hosting;
 using DeRisk.Subscribers;
@@ -24,28 +25,25 @@ public sealed partial class ChannelService(
 {
     public const string SubscriberLimit = "channel-subscriber";
 
-    private static readonly string[] RequestFields = ["phone", "email"];
-    private static readonly string[] ConfirmFields = ["phone", "email", "code"];
-
     /// <summary>Sends a code to a new address of the subscriber; nothing changes until it is confirmed.</summary>
     public async Task<ApiOutcome<SignUpView>> RequestAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!JsonFields.RequireObject(body, errors))
+        var read = ContractReader.Read<AddChannelRequest>(body);
+        if (!read.IsValid)
         {
-            return new ApiOutcome<SignUpView>.Invalid(errors);
+            return new ApiOutcome<SignUpView>.Invalid(read.Errors);
         }
 
-        JsonFields.RejectUnknown(body, RequestFields, errors);
-        var addresses = codes.ReadAddresses(body, errors);
+        var errors = new FieldErrors();
+        var addresses = codes.ReadAddresses(read.Value!.Phone, read.Value.Email, errors);
         if (addresses.Count > 1)
         {
-            errors["email"] = ["Add one address at a time: give phone or email, not both."];
+            errors.Add("email", "Add one address at a time: give phone or email, not both.");
         }
 
         if (errors.Count > 0)
         {
-            return new ApiOutcome<SignUpView>.Invalid(errors);
+            return new ApiOutcome<SignUpView>.Invalid(errors.ToDictionary());
         }
 
         var address = addresses[0];
@@ -79,17 +77,17 @@ public sealed partial class ChannelService(
     /// <summary>Confirms a code sent by <see cref="RequestAsync"/> to this subscriber: the address becomes their active channel.</summary>
     public async Task<ApiOutcome<MeView>> ConfirmAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!JsonFields.RequireObject(body, errors))
+        var read = ContractReader.Read<ConfirmChannelRequest>(body);
+        if (!read.IsValid)
         {
-            return new ApiOutcome<MeView>.Invalid(errors);
+            return new ApiOutcome<MeView>.Invalid(read.Errors);
         }
 
-        JsonFields.RejectUnknown(body, ConfirmFields, errors);
-        var (address, code) = codes.ReadCodeAndAddress(body, errors);
+        var errors = new FieldErrors();
+        var (address, code) = codes.ReadCodeAndAddress(read.Value!.Phone, read.Value.Email, read.Value.Code, errors);
         if (errors.Count > 0)
         {
-            return new ApiOutcome<MeView>.Invalid(errors);
+            return new ApiOutcome<MeView>.Invalid(errors.ToDictionary());
         }
 
         var now = time.GetUtcNow();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Subscribers;
 using Microsoft.Extensions.Logging;
@@ -47,14 +47,13 @@ public sealed partial class ConfirmationCodes(
     public const string SmsCeilingLimit = "sms-codes-global";
 
     /// <summary>The phone and/or email of a body, normalised; at least one is required. Every problem lands in <paramref name="errors"/>.</summary>
-    public List<ContactAddress> ReadAddresses(JsonElement body, Dictionary<string, string[]> errors)
+    public List<ContactAddress> ReadAddresses(string? rawPhone, string? rawEmail, FieldErrors errors)
     {
+        ArgumentNullException.ThrowIfNull(errors);
         var found = new List<ContactAddress>();
-        var rawPhone = JsonFields.OptionalString(body, "phone", errors);
-        var rawEmail = JsonFields.OptionalString(body, "email", errors);
-        if (rawPhone is null && rawEmail is null && !errors.ContainsKey("phone") && !errors.ContainsKey("email"))
+        if (rawPhone is null && rawEmail is null)
         {
-            errors["phone"] = ["Give a phone number (E.164, mobile) or an email address, or both."];
+            errors.Add("phone", "Give a phone number (E.164, mobile) or an email address, or both.");
             return found;
         }
 
@@ -66,7 +65,7 @@ public sealed partial class ConfirmationCodes(
             }
             else
             {
-                errors["phone"] = [error];
+                errors.Add("phone", error);
             }
         }
 
@@ -78,7 +77,7 @@ public sealed partial class ConfirmationCodes(
             }
             else
             {
-                errors["email"] = [error];
+                errors.Add("email", error);
             }
         }
 
@@ -149,18 +148,18 @@ public sealed partial class ConfirmationCodes(
     }
 
     /// <summary>The one address (phone or email) and the 6-digit code of a confirmation body.</summary>
-    public (ContactAddress Address, string Code) ReadCodeAndAddress(JsonElement body, Dictionary<string, string[]> errors)
+    public (ContactAddress Address, string Code) ReadCodeAndAddress(string? phone, string? email, string? code, FieldErrors errors)
     {
-        var addresses = ReadAddresses(body, errors);
+        ArgumentNullException.ThrowIfNull(errors);
+        var addresses = ReadAddresses(phone, email, errors);
         if (addresses.Count > 1)
         {
-            errors["email"] = ["Confirm one address at a time: give phone or email, not both."];
+            errors.Add("email", "Confirm one address at a time: give phone or email, not both.");
         }
 
-        var code = JsonFields.OptionalString(body, "code", errors);
-        if (!errors.ContainsKey("code") && (code is not { Length: 6 } || !code.All(char.IsAsciiDigit)))
+        if (code is not { Length: 6 } || !code.All(char.IsAsciiDigit))
         {
-            errors["code"] = ["Required: the 6-digit code that was sent."];
+            errors.Add("code", "Required: the 6-digit code that was sent.");
         }
 
         return (addresses.FirstOrDefault(), code ?? "");

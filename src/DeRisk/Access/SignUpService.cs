@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Hosting;
 using DeRisk.Storage;
@@ -46,23 +47,21 @@ public sealed partial class SignUpService(
     [FromKeyedServices(Clocks.Wall)] TimeProvider time,
     ILogger<SignUpService> logger)
 {
-    private static readonly string[] SignUpFields = ["phone", "email", "timeZone", "quietHours", "dailyCap"];
-    private static readonly string[] ConfirmFields = ["phone", "email", "code", "signUpId"];
-
     public async Task<ApiOutcome<SignUpView>> SignUpAsync(JsonElement body, string clientAddress, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!JsonFields.RequireObject(body, errors))
+        var read = ContractReader.Read<SignUpRequest>(body);
+        if (!read.IsValid)
         {
-            return new ApiOutcome<SignUpView>.Invalid(errors);
+            return new ApiOutcome<SignUpView>.Invalid(read.Errors);
         }
 
-        JsonFields.RejectUnknown(body, SignUpFields, errors);
-        var preferences = DeliveryPreferencesJson.Read(body, errors);
-        var addresses = codes.ReadAddresses(body, errors);
+        var request = read.Value!;
+        var errors = new FieldErrors();
+        var preferences = request.Preferences.Validate(errors);
+        var addresses = codes.ReadAddresses(request.Phone, request.Email, errors);
         if (errors.Count > 0)
         {
-            return new ApiOutcome<SignUpView>.Invalid(errors);
+            return new ApiOutcome<SignUpView>.Invalid(errors.ToDictionary());
         }
 
         var settings = options.Value;
@@ -103,23 +102,24 @@ public sealed partial class SignUpService(
 
     public async Task<ApiOutcome<TokenView>> ConfirmAsync(JsonElement body, string clientAddress, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!JsonFields.RequireObject(body, errors))
+        var read = ContractReader.Read<ConfirmRequest>(body);
+        if (!read.IsValid)
         {
-            return new ApiOutcome<TokenView>.Invalid(errors);
+            return new ApiOutcome<TokenView>.Invalid(read.Errors);
         }
 
-        JsonFields.RejectUnknown(body, ConfirmFields, errors);
-        var (address, code) = codes.ReadCodeAndAddress(body, errors);
-        var signUpId = JsonFields.OptionalString(body, "signUpId", errors);
+        var request = read.Value!;
+        var errors = new FieldErrors();
+        var (address, code) = codes.ReadCodeAndAddress(request.Phone, request.Email, request.Code, errors);
+        var signUpId = request.SignUpId;
         if (signUpId is { Length: 0 or > 64 })
         {
-            errors["signUpId"] = ["The signUpId the sign-up answered with, when given."];
+            errors.Add("signUpId", "The signUpId the sign-up answered with, when given.");
         }
 
         if (errors.Count > 0)
         {
-            return new ApiOutcome<TokenView>.Invalid(errors);
+            return new ApiOutcome<TokenView>.Invalid(errors.ToDictionary());
         }
 
         var client = await limiter.TryAcquireAsync("confirm-client", clientAddress, options.Value.ConfirmsPerClientPerHour, TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DeRisk.Contracts;
 using DeRisk.Rules;
 using DeRisk.Subscribers;
 
@@ -41,7 +42,7 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
                 errors[property.Name.Length <= 40 ? property.Name : property.Name[..40]] = ["Unknown field."];
             }
 
-            var preferences = DeliveryPreferencesJson.Read(root, errors);
+            var preferences = ReadPreferences(root, errors);
             var parser = new RuleParser(isTrackedAsset);
             var rules = new List<StoredRule>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -80,5 +81,25 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
 
             return errors.Count > 0 ? (null, errors) : (new BacktestRules(preferences, rules), errors);
         }
+    }
+
+    /// <summary>The file's timeZone, quietHours and dailyCap, read as the API reads them.</summary>
+    private static DeliveryPreferences ReadPreferences(JsonElement root, Dictionary<string, string[]> errors)
+    {
+        var fields = new System.Text.Json.Nodes.JsonObject();
+        foreach (var property in root.EnumerateObject().Where(p => p.Name is "timeZone" or "quietHours" or "dailyCap"))
+        {
+            fields[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        var read = ContractReader.Read<PreferencesRequest>(JsonSerializer.SerializeToElement(fields));
+        var found = new FieldErrors();
+        var preferences = read.IsValid ? read.Value!.Validate(found) : DeliveryPreferences.Default;
+        foreach (var (field, messages) in read.IsValid ? found.ToDictionary() : read.Errors)
+        {
+            errors[field] = messages;
+        }
+
+        return preferences;
     }
 }

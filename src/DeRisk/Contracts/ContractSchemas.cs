@@ -1,9 +1,15 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using DeRisk.Access;
 using DeRisk.Rules;
+using DeRisk.Subscribers;
 
 namespace DeRisk.Contracts;
 
@@ -18,6 +24,12 @@ public static class ContractSchemas
     public static IReadOnlyDictionary<string, Type> Components { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
         ["Rule"] = typeof(RuleSpec),
+        ["SignUp"] = typeof(SignUpRequest),
+        ["Confirm"] = typeof(ConfirmRequest),
+        ["AddChannel"] = typeof(AddChannelRequest),
+        ["ConfirmChannel"] = typeof(ConfirmChannelRequest),
+        ["Preferences"] = typeof(PreferencesRequest),
+        ["QuietHours"] = typeof(QuietHoursRequest),
     };
 
     /// <summary>The schema of <paramref name="type"/>, its internal references rewritten to sit under #/components/schemas/<paramref name="name"/>.</summary>
@@ -37,6 +49,11 @@ public static class ContractSchemas
                         ["pattern"] = DurationJsonConverter.Pattern,
                         ["description"] = "A whole number and a unit (s, m, h, d), e.g. \"15m\", \"6h\", \"2d\".",
                     };
+                }
+
+                if (schema is JsonObject annotated)
+                {
+                    Annotate(annotated, context.PropertyInfo?.AttributeProvider ?? (context.PropertyInfo is null ? context.TypeInfo.Type : null));
                 }
 
                 if (context.TypeInfo.PolymorphismOptions is { } polymorphism && context.PropertyInfo is null && schema is JsonObject union
@@ -61,6 +78,30 @@ public static class ContractSchemas
         var schema = ContractJson.Options.GetJsonSchemaAsNode(type, exporter).AsObject();
         RebaseReferences(schema, "#/components/schemas/" + name);
         return schema;
+    }
+
+    /// <summary>What the record says beyond its types: [Description], [Range], [RegularExpression], [StringLength].</summary>
+    private static void Annotate(JsonObject schema, ICustomAttributeProvider? provider)
+    {
+        foreach (var attribute in provider?.GetCustomAttributes(inherit: false) ?? [])
+        {
+            switch (attribute)
+            {
+                case DescriptionAttribute description:
+                    schema["description"] = description.Description;
+                    break;
+                case RangeAttribute range:
+                    schema["minimum"] = JsonValue.Create(Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture));
+                    schema["maximum"] = JsonValue.Create(Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture));
+                    break;
+                case RegularExpressionAttribute expression:
+                    schema["pattern"] = expression.Pattern;
+                    break;
+                case StringLengthAttribute length:
+                    schema["maxLength"] = length.MaximumLength;
+                    break;
+            }
+        }
     }
 
     private static bool IsDuration(JsonPropertyInfo property) =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DeRisk.Access;
+using DeRisk.Contracts;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.Market;
@@ -62,8 +62,6 @@ public sealed partial class MeService(
     TimeProvider time,
     ILogger<MeService> logger)
 {
-    private static readonly string[] PatchFields = ["timeZone", "quietHours", "dailyCap"];
-
     public async Task<ApiOutcome<MeView>> GetAsync(string subscriberId, CancellationToken cancellationToken)
     {
         var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
@@ -73,37 +71,30 @@ public sealed partial class MeService(
     /// <summary>JSON merge patch (RFC 7396) of the delivery preferences: absent fields stay, null clears quiet hours.</summary>
     public async Task<ApiOutcome<MeView>> PatchAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!JsonFields.RequireObject(body, errors))
+        var read = ContractReader.Read<PreferencesRequest>(body);
+        if (!read.IsValid)
         {
-            return new ApiOutcome<MeView>.Invalid(errors);
+            return new ApiOutcome<MeView>.Invalid(read.Errors);
         }
 
-        JsonFields.RejectUnknown(body, PatchFields, errors);
         var found = await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false);
         if (found is null)
         {
             return Gone<MeView>();
         }
 
-        var current = found.Subscriber.Delivery;
-        var merged = new JsonObject
-        {
-            ["timeZone"] = current.TimeZone,
-            ["dailyCap"] = current.DailyCap,
-            ["quietHours"] = current is { QuietStart: { } start, QuietEnd: { } end }
-                ? new JsonObject { ["start"] = start.ToString("HH:mm", CultureInfo.InvariantCulture), ["end"] = end.ToString("HH:mm", CultureInfo.InvariantCulture) }
-                : null,
-        };
-        foreach (var property in body.EnumerateObject().Where(p => PatchFields.Contains(p.Name)))
-        {
-            merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
-        }
-
-        var preferences = DeliveryPreferencesJson.Read(JsonSerializer.SerializeToElement(merged), errors);
+        // A merge patch: absent fields keep their value, an explicit null clears (quiet hours) or resets (the others).
+        var patch = read.Value!;
+        var current = PreferencesRequest.Of(found.Subscriber.Delivery);
+        var merged = new PreferencesRequest(
+            body.TryGetProperty("timeZone", out _) ? patch.TimeZone : current.TimeZone,
+            body.TryGetProperty("quietHours", out _) ? patch.QuietHours : current.QuietHours,
+            body.TryGetProperty("dailyCap", out _) ? patch.DailyCap : current.DailyCap);
+        var errors = new FieldErrors();
+        var preferences = merged.Validate(errors);
         if (errors.Count > 0)
         {
-            return new ApiOutcome<MeView>.Invalid(errors);
+            return new ApiOutcome<MeView>.Invalid(errors.ToDictionary());
         }
 
         await store.UpdatePreferencesAsync(subscriberId, preferences, cancellationToken).ConfigureAwait(false);
