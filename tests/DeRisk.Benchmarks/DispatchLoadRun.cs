@@ -42,7 +42,7 @@ public static class DispatchLoadRun
         {
             await subscribers.TryCreateAsync(Subscriber.WithSms(id, "+14155550100", now), token);
             var rule = Guid.NewGuid().ToString("N");
-            var notification = new Notification(Notification.IdFor(id, rule, 1), id, rule, 1, Notification.SmsChannel, "BTC fell 12.4% in 24h to $31,012. DeRisk benchmark. Reply STOP to end.", now);
+            var notification = new Notification(Notification.IdFor(id, rule, 1), id, [new RuleEpisode(rule, 1)], Notification.SmsChannel, "BTC fell 12.4% in 24h to $31,012. DeRisk benchmark. Reply STOP to end.", now);
             await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), token);
         });
 

@@ -44,7 +44,7 @@ public class DispatcherBenchmarks
         var rule = _round.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
         Parallel.ForEachAsync(_subscriberIds, async (id, token) =>
         {
-            var notification = new Notification(Notification.IdFor(id, rule, 1), id, rule, 1, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", TimeProvider.System.GetUtcNow());
+            var notification = new Notification(Notification.IdFor(id, rule, 1), id, [new RuleEpisode(rule, 1)], Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", TimeProvider.System.GetUtcNow());
             await _queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), token);
         }).GetAwaiter().GetResult();
     }

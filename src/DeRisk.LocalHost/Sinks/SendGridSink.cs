@@ -6,7 +6,8 @@ using DeRisk.Subscribers;
 namespace DeRisk.LocalHost.Sinks;
 
 /// <summary>An email the sink accepted, as SendGrid would have queued it.</summary>
-public sealed record SinkEmail(string MessageId, string To, string From, string Subject, string Text, IReadOnlyDictionary<string, string> CustomArgs, DateTimeOffset CreatedAt);
+/// <summary>An email the sink accepted: its text/plain part and, when sent, its text/html part.</summary>
+public sealed record SinkEmail(string MessageId, string To, string From, string Subject, string Text, IReadOnlyDictionary<string, string> CustomArgs, DateTimeOffset CreatedAt, string? Html = null);
 
 /// <summary>A failure to answer the next request with, as SendGrid would: status, message, the field it is about.</summary>
 public sealed record SendGridFailure(int Status, string Message, string? Field = null, TimeSpan? RetryAfter = null);
@@ -91,7 +92,10 @@ public sealed class SendGridSink(string apiKey, TimeProvider? time = null) : Loc
             return Error(new SendGridFailure(400, "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.", "subject"), context);
         }
 
-        var text = root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array && content.GetArrayLength() > 0 ? Text(content[0], "value") : null;
+        // SendGrid takes content blocks with text/plain first, then text/html.
+        var blocks = root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array ? content.EnumerateArray().ToList() : [];
+        var text = blocks.Count > 0 ? Text(blocks[0], "value") : null;
+        var html = blocks.Where(b => Text(b, "type") == "text/html").Select(b => Text(b, "value")).FirstOrDefault();
         if (string.IsNullOrEmpty(text))
         {
             return Error(new SendGridFailure(400, "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", "content"), context);
@@ -114,7 +118,7 @@ public sealed class SendGridSink(string apiKey, TimeProvider? time = null) : Loc
                 }
             }
         }
-        var email = new SinkEmail(Guid.NewGuid().ToString("N")[..22], to!, from!, subject, text, args, _time.GetUtcNow());
+        var email = new SinkEmail(Guid.NewGuid().ToString("N")[..22], to!, from!, subject, text, args, _time.GetUtcNow(), html);
         _accepted.Enqueue(email);
         Accepted?.Invoke(email);
         context.Response.Headers["X-Message-Id"] = email.MessageId;

@@ -57,6 +57,103 @@ public static class AlertMessageRenderer
 
     public static string AllClear(RuleSpec rule, MarketView market) => AllClear([rule], market);
 
+    /// <summary>
+    /// The alert as an email, from the same phrases as the SMS but with room for them: a subject, a text part and an
+    /// HTML part listing every rule that fired in full, what to do, the data's time, and links to manage or stop the
+    /// alerts (the console at <paramref name="consoleUrl"/>, when there is one).
+    /// </summary>
+    public static EmailContent Email(IReadOnlyList<RuleSpec> rules, MarketView market, bool allClear, Uri? consoleUrl)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(market);
+        var head = allClear ? "DeRisk all clear" : rules.Count == 1 ? "DeRisk alert" : string.Create(CultureInfo.InvariantCulture, $"DeRisk, {rules.Count} alerts");
+        var subject = Subject(head + ": ", [Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)]);
+        var lines = rules.Select(r => Phrase(r, market, Detail.Full)).ToList();
+        var advice = allClear ? "The condition has cleared; your rule is armed again." : Advice(rules, market);
+        var asOf = market.Now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var manage = consoleUrl is null ? null : new Uri(consoleUrl, "#rules").ToString();
+        var stop = consoleUrl is null ? null : new Uri(consoleUrl, "#profile").ToString();
+        const string Why = "You get this because you set these rules at DeRisk.";
+        const string StopHow = "Change or stop your alerts in the DeRisk console, or with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
+
+        var text = new System.Text.StringBuilder()
+            .Append(head).Append(" (market data as of ").Append(asOf).AppendLine(")").AppendLine();
+        foreach (var line in lines)
+        {
+            text.Append("- ").AppendLine(line);
+        }
+
+        text.AppendLine().AppendLine(advice).AppendLine().AppendLine(Why).AppendLine(StopHow);
+        if (manage is not null)
+        {
+            text.Append("Manage your rules: ").AppendLine(manage).Append("Stop alerts: ").AppendLine(stop);
+        }
+
+        var html = new System.Text.StringBuilder()
+            .Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h2>").Append(Html(head)).Append("</h2>")
+            .Append("<p>Market data as of ").Append(Html(asOf)).Append(".</p><table cellpadding=\"6\" style=\"border-collapse:collapse\"><tbody>");
+        foreach (var line in lines)
+        {
+            html.Append("<tr><td style=\"border-bottom:1px solid #ddd\">").Append(Html(line)).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table><p><strong>").Append(Html(advice)).Append("</strong></p><p style=\"color:#555\">").Append(Html(Why)).Append(' ').Append(Html(StopHow));
+        if (manage is not null)
+        {
+            html.Append("<br><a href=\"").Append(Html(manage)).Append("\">Manage your rules</a> &middot; <a href=\"").Append(Html(stop!)).Append("\">Stop alerts</a>");
+        }
+
+        html.Append("</p></body></html>");
+        return new EmailContent(subject, text.ToString(), html.ToString());
+    }
+
+    /// <summary>
+    /// An SMS that the carrier could not deliver, as an email: its text without the SMS opt-out line (which means
+    /// nothing in an inbox), why it came by email, and how to manage the alerts.
+    /// </summary>
+    public static EmailContent FallbackEmail(string smsText, string why, Uri? consoleUrl)
+    {
+        ArgumentNullException.ThrowIfNull(smsText);
+        var text = smsText.EndsWith(StopFooter, StringComparison.Ordinal) ? smsText[..^StopFooter.Length].TrimEnd() : smsText;
+        var manage = consoleUrl is null ? "" : "\nManage your rules: " + new Uri(consoleUrl, "#rules");
+        var body = $"{text}\n\nThis alert came by email because its SMS could not be delivered: {why}.\n\n{EmailFooter}{manage}";
+        return new EmailContent(SubjectOf(text), body, "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><p>" + Html(body).Replace("\n", "<br>", StringComparison.Ordinal) + "</p></body></html>");
+    }
+
+    /// <summary>How the email says why it came and how to stop it, when there is no console link.</summary>
+    public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts in the DeRisk console, or with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
+
+    /// <summary>A subject from a text's first line, short enough for a mail client's list.</summary>
+    public static string SubjectOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var firstLine = text.AsSpan();
+        var end = firstLine.IndexOfAny('\r', '\n');
+        if (end >= 0)
+        {
+            firstLine = firstLine[..end];
+        }
+
+        return firstLine.Length <= 90 ? firstLine.ToString() : string.Concat(firstLine[..89], "…");
+    }
+
+    /// <summary>An email's subject: the most detailed phrasing that fits a mail client's list (90 characters), else cut.</summary>
+    private static string Subject(string head, string[] phrases)
+    {
+        const int Max = 90;
+        foreach (var phrase in phrases)
+        {
+            if (head.Length + phrase.Length <= Max)
+            {
+                return head + phrase;
+            }
+        }
+
+        return string.Concat(head, phrases[^1].AsSpan(0, Math.Max(0, Max - head.Length - 1)), "…");
+    }
+
+    private static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
+
     public static string AllClear(IReadOnlyList<RuleSpec> rules, MarketView market) =>
         Fit("DeRisk all clear: ", [Join(rules, market, Detail.Full), Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)], $". {StopFooter}");
 
@@ -198,3 +295,6 @@ public static class AlertMessageRenderer
     /// <summary>True when every character is in the GSM-7 basic set, so the text is billed in 160-character segments.</summary>
     public static bool IsGsm7(string text) => text.All(c => Gsm7Basic.Contains(c, StringComparison.Ordinal));
 }
+
+/// <summary>An alert rendered for email: subject, text part and HTML part.</summary>
+public sealed record EmailContent(string Subject, string Text, string Html);

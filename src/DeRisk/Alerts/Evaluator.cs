@@ -41,9 +41,9 @@ public sealed class ShardEvaluator(
     SubscriberStore subscribers,
     AlertStateStore states,
     INotificationQueue queue,
+    Microsoft.Extensions.Options.IOptions<TickOptions> options,
     ILogger<ShardEvaluator> logger)
 {
-
     private sealed record StateWrite(Azure.Data.Tables.TableEntity Entity, Azure.ETag? ETag, AlertState? Next, Transition? Transition);
 
     public async Task<EvaluationResult> EvaluateAsync(string shard, MarketView market, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed class ShardEvaluator(
 
             alerts ??= await states.ReadShardAsync(shard, cancellationToken).ConfigureAwait(false);
             var id = entry.Subscriber.Id;
-            var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market);
+            var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market, options.Value.ConsoleUri);
             ruleCount += entry.Rules.Count;
             foreach (var (ruleId, verdict) in plan.Verdicts)
             {
@@ -73,18 +73,9 @@ public sealed class ShardEvaluator(
                 }
             }
 
-            // One copy per channel the subscriber confirmed and has not stopped; a pending (unconfirmed) or
-            // stopped channel gets nothing, and the alert state still moves so nothing piles up for later.
-            foreach (var planned in plan.Notifications)
+            foreach (var notification in plan.Notifications)
             {
-                foreach (var channel in Notification.Channels)
-                {
-                    if (entry.Subscriber.ChannelFor(channel).Enabled)
-                    {
-                        var notification = planned.Notification.ForChannel(channel);
-                        outgoing.Add(new OutgoingMessage(notification.Id, notification.ToBinary(), planned.DeliverAt, planned.Critical));
-                    }
-                }
+                outgoing.Add(new OutgoingMessage(notification.Id, notification.ToBinary(), notification.DeliverAt, notification.Critical));
             }
 
             deferred += plan.Deferred;

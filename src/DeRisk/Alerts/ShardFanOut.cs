@@ -30,6 +30,15 @@ public sealed class TickOptions
     /// <summary>The Storage queue of shard messages (the top-level setting ShardQueueName, which the queue trigger reads as %ShardQueueName%).</summary>
     [Required, RegularExpression("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$", ErrorMessage = "ShardQueueName must be a valid queue name: 3-63 lowercase letters, digits and single hyphens.")]
     public string ShardQueueName { get; set; } = "derisk-shards";
+
+    /// <summary>
+    /// The subscriber console's absolute URL (e.g. https://derisk.example.com/api/console/), linked from every alert
+    /// email to manage or stop alerts; empty: emails say how to do it with the API instead.
+    /// </summary>
+    [Url]
+    public string? ConsoleUrl { get; set; }
+
+    public Uri? ConsoleUri => string.IsNullOrWhiteSpace(ConsoleUrl) ? null : new Uri(ConsoleUrl.EndsWith('/') ? ConsoleUrl : ConsoleUrl + "/", UriKind.Absolute);
 }
 
 /// <summary>One shard to evaluate against the snapshot taken at <see cref="SnapshotAt"/>.</summary>

@@ -14,13 +14,13 @@ public sealed record DailyBudget(DateOnly Day, int Sent, Azure.ETag? ETag = null
     public static readonly DailyBudget None = new(DateOnly.MinValue, 0);
 }
 
-/// <summary>A notification to queue, now or (quiet hours) at <paramref name="DeliverAt"/>; critical ones ignore quiet hours and the cap.</summary>
-public sealed record PlannedNotification(Notification Notification, DateTimeOffset? DeliverAt, bool Critical, IReadOnlyList<string> RuleIds);
-
-/// <summary>What one tick does for one subscriber: the states to write, the notifications to queue, the budget left.</summary>
+/// <summary>
+/// What one tick does for one subscriber: the states to write, the notifications to queue (one per message and
+/// channel the subscriber has confirmed and not stopped), the budget left.
+/// </summary>
 public sealed record SubscriberPlan(
     IReadOnlyList<(AlertState Next, Transition Transition)> Writes,
-    IReadOnlyList<PlannedNotification> Notifications,
+    IReadOnlyList<Notification> Notifications,
     DailyBudget? Budget,
     IReadOnlyList<(string RuleId, Verdict Verdict)> Verdicts,
     int Capped,
@@ -40,7 +40,8 @@ public static class TickPlanner
         IReadOnlyList<StoredRule> rules,
         Func<string, AlertState> stateOf,
         DailyBudget budget,
-        MarketView market)
+        MarketView market,
+        Uri? consoleUrl = null)
     {
         var now = market.Now;
         var writes = new List<(AlertState, Transition)>();
@@ -70,8 +71,8 @@ public static class TickPlanner
         var preferences = subscriber.Delivery;
         var today = preferences.LocalDate(now);
         var sent = budget.Day == today ? budget.Sent : 0;
-        var notifications = new List<PlannedNotification>();
-        int capped = 0, deferred = 0;
+        var notifications = new List<Notification>();
+        int capped = 0, deferred = 0, messages = 0;
         foreach (var (group, isClear) in new[] { (alerts, false), (clears, true) })
         {
             if (group.Count == 0)
@@ -87,20 +88,30 @@ public static class TickPlanner
             }
 
             sent++;
+            messages++;
             var deliverAt = critical ? null : preferences.QuietUntil(now);
             deferred += deliverAt is null ? 0 : 1;
-            var text = isClear
-                ? AlertMessageRenderer.AllClear(group.Select(g => g.Rule.Spec).ToList(), market)
-                : AlertMessageRenderer.Sms(group.Select(g => g.Rule.Spec).ToList(), market);
-            var first = group[0];
-            notifications.Add(new PlannedNotification(
-                new Notification(IdFor(subscriber.Id, group, isClear), subscriber.Id, first.Rule.Id, first.Next.Episode, Notification.SmsChannel, text, now, deliverAt),
-                deliverAt,
-                critical,
-                group.Select(g => g.Rule.Id).ToList()));
+            var specs = group.Select(g => g.Rule.Spec).ToList();
+            var id = IdFor(subscriber.Id, group, isClear);
+            var covers = group.Select(g => new RuleEpisode(g.Rule.Id, g.Next.Episode)).ToList();
+
+            // One copy per channel the subscriber confirmed and has not stopped, each rendered for its channel; a
+            // pending or stopped channel gets nothing, and the alert state still moves so nothing piles up for later.
+            if (subscriber.SmsEnabled)
+            {
+                var text = isClear ? AlertMessageRenderer.AllClear(specs, market) : AlertMessageRenderer.Sms(specs, market);
+                notifications.Add(new Notification(id, subscriber.Id, covers, Notification.SmsChannel, text, now, deliverAt, critical));
+            }
+
+            if (subscriber.EmailEnabled)
+            {
+                var email = AlertMessageRenderer.Email(specs, market, isClear, consoleUrl);
+                notifications.Add(new Notification(Notification.IdForChannel(id, Notification.EmailChannel), subscriber.Id, covers, Notification.EmailChannel,
+                    email.Text, now, deliverAt, critical, email.Subject, email.Html));
+            }
         }
 
-        var nextBudget = notifications.Count > 0 || (budget.Day != today && capped > 0)
+        var nextBudget = messages > 0 || (budget.Day != today && capped > 0)
             ? new DailyBudget(today, sent, budget.ETag)
             : null;
         return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred);

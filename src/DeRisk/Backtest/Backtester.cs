@@ -81,7 +81,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
 
             foreach (var planned in plan.Notifications)
             {
-                notifications.Add(new BacktestNotification(now, planned.DeliverAt, planned.RuleIds, planned.Critical, planned.Notification.Text));
+                notifications.Add(new BacktestNotification(now, planned.DeliverAt, planned.RuleIds.ToList(), planned.Critical, planned.Text));
                 foreach (var ruleId in planned.RuleIds)
                 {
                     counts[ruleId][0]++;

@@ -29,6 +29,7 @@ public sealed partial class DeliveryStatusService(
     Subscribers.SubscriberStore subscribers,
     INotificationQueue queue,
     IOptions<TwilioOptions> options,
+    IOptions<Alerts.TickOptions> tick,
     TwilioSignature signatures,
     TimeProvider time,
     ILogger<DeliveryStatusService> logger)
@@ -135,7 +136,6 @@ public sealed partial class DeliveryStatusService(
             return;
         }
 
-        var text = sent.Text.EndsWith(Alerts.AlertMessageRenderer.StopFooter, StringComparison.Ordinal) ? sent.Text[..^Alerts.AlertMessageRenderer.StopFooter.Length].TrimEnd() : sent.Text;
         var reason = errorCode switch
         {
             30005 => "your phone number is unknown to its carrier",
@@ -143,11 +143,14 @@ public sealed partial class DeliveryStatusService(
             30007 => "your carrier filtered the SMS",
             _ => "your phone could not be reached",
         };
+        var email = Alerts.AlertMessageRenderer.FallbackEmail(sent.Text, $"{reason} (Twilio {errorCode})", tick.Value.ConsoleUri);
         var fallback = sent with
         {
             Id = notificationId + FallbackSuffix,
             Channel = Notification.EmailChannel,
-            Text = $"{text}\n\nThis alert came by email because its SMS could not be delivered: {reason} (Twilio {errorCode}).",
+            Text = email.Text,
+            Subject = email.Subject,
+            Html = email.Html,
         };
         await queue.SendAsync(new OutgoingMessage(fallback.Id, fallback.ToBinary(), Critical: critical), cancellationToken).ConfigureAwait(false);
         LogFallback(logger, notificationId, errorCode);

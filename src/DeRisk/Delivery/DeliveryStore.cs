@@ -70,8 +70,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
             ["To"] = to,
             ["Critical"] = critical,
             ["Channel"] = notification.Channel,
-            ["RuleId"] = notification.RuleId,
-            ["Episode"] = notification.Episode,
+            [RulesColumn] = RulesText(notification.Rules),
 
             // What was sent, so a carrier's later "undelivered" can still send it another way (email fallback).
             ["Text"] = notification.Text,
@@ -156,9 +155,21 @@ public sealed class DeliveryStore(DeRiskTables tables)
     /// <summary>The alert a delivery row was claimed for, as it was sent, and whether it was critical; null for a row without its text.</summary>
     public static (Notification Notification, bool Critical)? SentNotificationOf(TableEntity row) =>
         row.GetString("Text") is { Length: > 0 } text && row.GetDateTimeOffset("CreatedAt") is { } created
-            ? (new Notification(row.RowKey, row.PartitionKey, row.GetString("RuleId") ?? "", row.GetInt32("Episode") ?? 0, row.GetString("Channel") ?? "",
-                text, created, row.GetDateTimeOffset("DeliverAt")), row.GetBoolean("Critical") ?? false)
+            ? (new Notification(row.RowKey, row.PartitionKey, ReadRules(row.GetString(RulesColumn)), row.GetString("Channel") ?? "",
+                text, created, row.GetDateTimeOffset("DeliverAt"), row.GetBoolean("Critical") ?? false), row.GetBoolean("Critical") ?? false)
             : null;
+
+    /// <summary>The column listing every rule and episode a delivery covers, "ruleId:episode,ruleId:episode".</summary>
+    public const string RulesColumn = "Rules";
+
+    public static string RulesText(IEnumerable<RuleEpisode> rules) =>
+        string.Join(',', rules.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.RuleId}:{r.Episode}")));
+
+    public static IReadOnlyList<RuleEpisode> ReadRules(string? text) =>
+        string.IsNullOrEmpty(text)
+            ? []
+            : text.Split(',').Select(part => part.Split(':')).Where(p => p.Length == 2)
+                .Select(p => new RuleEpisode(p[0], int.TryParse(p[1], System.Globalization.CultureInfo.InvariantCulture, out var episode) ? episode : 0)).ToList();
 
     /// <summary>Whether a delivery row exists for the notification id (any status).</summary>
     public async Task<bool> ExistsAsync(string subscriberId, string notificationId, CancellationToken cancellationToken) =>
@@ -225,8 +236,7 @@ public sealed class DeliveryStore(DeRiskTables tables)
         var entity = new TableEntity(notification.SubscriberId, notification.Id)
         {
             ["Channel"] = notification.Channel,
-            ["RuleId"] = notification.RuleId,
-            ["Episode"] = notification.Episode,
+            [RulesColumn] = RulesText(notification.Rules),
             ["Status"] = status,
             ["Attempts"] = 0,
             ["LastError"] = reason,

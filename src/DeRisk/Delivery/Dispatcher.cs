@@ -326,29 +326,9 @@ public sealed class Dispatcher(
         return Outcome.Suppressed;
     }
 
-    public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
-
-    /// <summary>The alert as an email: the SMS text without the SMS opt-out line, which means nothing in an inbox, and an email footer.</summary>
-    internal static EmailMessage ToEmail(string address, Notification notification)
-    {
-        var text = notification.Text.EndsWith(Alerts.AlertMessageRenderer.StopFooter, StringComparison.Ordinal)
-            ? notification.Text[..^Alerts.AlertMessageRenderer.StopFooter.Length].TrimEnd()
-            : notification.Text;
-        return new EmailMessage(address, EmailSubject(text), text + "\n\n" + EmailFooter, notification.SubscriberId, notification.Id);
-    }
-
-    /// <summary>An email's subject: the alert's first line, short enough for a mail client's list.</summary>
-    internal static string EmailSubject(string text)
-    {
-        var firstLine = text.AsSpan();
-        var end = firstLine.IndexOfAny('\r', '\n');
-        if (end >= 0)
-        {
-            firstLine = firstLine[..end];
-        }
-
-        return firstLine.Length <= 90 ? firstLine.ToString() : string.Concat(firstLine[..89], "…");
-    }
+    /// <summary>The alert as an email, as the planner rendered it for this channel.</summary>
+    internal static EmailMessage ToEmail(string address, Notification notification) =>
+        new(address, notification.Subject ?? Alerts.AlertMessageRenderer.SubjectOf(notification.Text), notification.Text, notification.SubscriberId, notification.Id, notification.Html);
 
     private enum Outcome
     {

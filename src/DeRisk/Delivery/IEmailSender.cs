@@ -6,4 +6,5 @@ public interface IEmailSender
     Task<SendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
 
-public sealed record EmailMessage(string To, string Subject, string Body, string SubscriberId, string NotificationId);
+/// <summary>One email: a text body, and an HTML body when the message has one.</summary>
+public sealed record EmailMessage(string To, string Subject, string Body, string SubscriberId, string NotificationId, string? Html = null);

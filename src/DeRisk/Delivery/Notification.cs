@@ -3,13 +3,27 @@ using System.Text.Json;
 
 namespace DeRisk.Delivery;
 
+/// <summary>One rule's episode that a notification is about.</summary>
+public sealed record RuleEpisode(string RuleId, int Episode);
+
 /// <summary>
-/// One alert to deliver. Its id is deterministic — (subscriber, rule, episode) — so a repeated or concurrent tick
-/// produces the same id, which queue duplicate detection and the dispatcher's delivery record both drop.
-/// The phone number is not in the message: the dispatcher reads the subscriber's channel when it sends.
-/// <see cref="DeliverAt"/> is set when quiet hours deferred it: its age counts from then, not from the tick.
+/// One message to one channel: every rule and episode it covers (a tick groups a subscriber's alerts into one), the
+/// text rendered for that channel (an email also has a subject and an HTML part), whether it is critical, when it was
+/// made and (quiet hours) when it is due. Its id is deterministic in (subscriber, rules, episodes, channel), so a
+/// repeated or concurrent tick produces the same id, which queue duplicate detection and the dispatcher's delivery
+/// record both drop. The address is not in the message: the dispatcher reads the subscriber's channel when it sends.
 /// </summary>
-public sealed record Notification(string Id, string SubscriberId, string RuleId, int Episode, string Channel, string Text, DateTimeOffset CreatedAt, DateTimeOffset? DeliverAt = null)
+public sealed record Notification(
+    string Id,
+    string SubscriberId,
+    IReadOnlyList<RuleEpisode> Rules,
+    string Channel,
+    string Text,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliverAt = null,
+    bool Critical = false,
+    string? Subject = null,
+    string? Html = null)
 {
     /// <summary>When it was meant to go out: the tick, or the end of the quiet hours it waited for.</summary>
     public DateTimeOffset Due => DeliverAt is { } at && at > CreatedAt ? at : CreatedAt;
@@ -19,12 +33,14 @@ public sealed record Notification(string Id, string SubscriberId, string RuleId,
 
     public static readonly IReadOnlyList<string> Channels = [SmsChannel, EmailChannel];
 
+    /// <summary>The rule ids it covers, in its order.</summary>
+    public IEnumerable<string> RuleIds => Rules.Select(r => r.RuleId);
+
     /// <summary>
-    /// This alert for one channel. The SMS copy keeps the planned id; other channels append theirs, so each channel's
-    /// delivery is recorded, de-duplicated and retried on its own.
+    /// The id of the copy for one channel: the SMS copy keeps the planned id, other channels append theirs, so each
+    /// channel's delivery is recorded, de-duplicated and retried on its own.
     /// </summary>
-    public Notification ForChannel(string channel) =>
-        channel == SmsChannel ? this with { Channel = channel } : this with { Id = $"{Id}.{channel}", Channel = channel };
+    public static string IdForChannel(string plannedId, string channel) => channel == SmsChannel ? plannedId : $"{plannedId}.{channel}";
 
     public static string IdFor(string subscriberId, string ruleId, int episode) =>
         string.Create(CultureInfo.InvariantCulture, $"{subscriberId}-{ruleId}-{episode}");

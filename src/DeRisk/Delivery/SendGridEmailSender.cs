@@ -21,7 +21,7 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
     {
         var settings = options.Value;
         var client = new SendGridClient(httpClients.CreateClient(HttpClientName), new SendGridClientOptions { ApiKey = settings.ApiKey, Host = settings.BaseUrl.TrimEnd('/') });
-        var mail = MailHelper.CreateSingleEmail(new EmailAddress(settings.FromEmail, settings.FromName), new EmailAddress(message.To), message.Subject, message.Body, null);
+        var mail = MailHelper.CreateSingleEmail(new EmailAddress(settings.FromEmail, settings.FromName), new EmailAddress(message.To), message.Subject, message.Body, message.Html);
         mail.AddCustomArg("notification_id", message.NotificationId);
         mail.AddCustomArg("subscriber_id", message.SubscriberId);
 

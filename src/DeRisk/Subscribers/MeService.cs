@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using DeRisk.Access;
-using DeRisk.Contracts;
 using DeRisk.Alerts;
+using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Market;
 using DeRisk.Rules;
@@ -34,7 +34,11 @@ public sealed record DeliveryView(string NotificationId, string Channel, string 
 
 public sealed record AlertsView(IReadOnlyList<AlertStateView> Rules, IReadOnlyList<DeliveryView> Notifications);
 
-/// <summary>What a rule would do now: its verdict on the latest snapshot and, from its current state, the transition and message.</summary>
+/// <summary>
+/// What the tick's planner does with a rule on the latest snapshot, from its current state: the verdict, the
+/// transition, and the message with its fate (sent at once, held to <see cref="DeliverAt"/> by quiet hours, or over the
+/// daily cap). <see cref="Stale"/>: the snapshot is older than the staleness limit, so the market may have moved since.
+/// </summary>
 public sealed record RuleTestView(
     string RuleId,
     DateTimeOffset? SnapshotAt,
@@ -44,7 +48,10 @@ public sealed record RuleTestView(
     string? NoDataReason,
     string CurrentStatus,
     string WouldDo,
-    string? Message);
+    string? Message,
+    DateTimeOffset? DeliverAt = null,
+    bool Capped = false,
+    bool Stale = false);
 
 /// <summary>
 /// A subscriber's own data, reached only through their bearer token: the subscriber id always comes from the token,
@@ -59,6 +66,7 @@ public sealed partial class MeService(
     MarketViewLoader views,
     IOptions<MarketOptions> marketOptions,
     IOptions<AccessOptions> access,
+    IOptions<TickOptions> tick,
     TimeProvider time,
     ILogger<MeService> logger)
 {
@@ -202,11 +210,14 @@ public sealed partial class MeService(
                 .Select(r => new DeliveryView(r.NotificationId, r.Channel, r.Status, r.Attempts, r.ProviderStatus, r.LastError, r.SentAt, r.UpdatedAt)).ToList()));
     }
 
-    /// <summary>Evaluates the rule against the latest snapshot and says what the next tick would do with it; sends nothing, writes nothing.</summary>
+    /// <summary>
+    /// Runs the tick's own planner for this rule on the latest snapshot, as the tick saw it, from the rule's current
+    /// state and the subscriber's budget and preferences: what it would do and send. Sends nothing, writes nothing.
+    /// </summary>
     public async Task<ApiOutcome<RuleTestView>> TestRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)
     {
-        var rule = await FindRuleAsync(subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
-        if (rule is null)
+        var found = RowKeys.IsId(ruleId) ? await store.GetAsync(subscriberId, cancellationToken).ConfigureAwait(false) : null;
+        if (found?.Rules.FirstOrDefault(r => r.Id == ruleId) is not { } rule)
         {
             return RuleNotFound<RuleTestView>();
         }
@@ -219,25 +230,19 @@ public sealed partial class MeService(
             return new ApiOutcome<RuleTestView>.Ok(new RuleTestView(ruleId, null, "noData", null, null, "No market snapshot has been taken yet.", Camel(current.Status), "nothing", null));
         }
 
-        // The latest snapshot, seen from now: if it is older than the staleness limit its prices count as missing.
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        var verdict = RuleEvaluator.Evaluate(rule.Spec, view);
-        var age = time.GetUtcNow() - snapshot.TakenAt;
-        if (age > marketOptions.Value.PriceStalenessLimit && verdict.Kind != VerdictKind.NoData)
+        var plan = TickPlanner.Plan(found.Subscriber, [rule], _ => current, alerts.BudgetOf(subscriberId), view, tick.Value.ConsoleUri);
+        var verdict = plan.Verdicts.Single().Verdict;
+        var wouldDo = plan.Writes.Select(w => w.Transition).SingleOrDefault() switch
         {
-            verdict = Verdict.NoData(string.Create(CultureInfo.InvariantCulture, $"The latest snapshot is {age.TotalMinutes:0} minutes old."));
-        }
-
-        var transition = AlertLifecycle.Next(current, rule.Spec, verdict, snapshot.TakenAt);
-        var (wouldDo, message) = transition switch
-        {
-            Transition.Fire => ("fire", AlertMessageRenderer.Sms(rule.Spec, view)),
-            Transition.Repeat => ("repeat", AlertMessageRenderer.Sms(rule.Spec, view)),
-            Transition.Pend => ("startWaiting", null),
-            Transition.Cancel => ("stopWaiting", null),
-            Transition.Resolve resolve => ("resolve", resolve.AllClear ? AlertMessageRenderer.AllClear(rule.Spec, view) : null),
-            _ => ("nothing", null),
+            Transition.Fire => "fire",
+            Transition.Repeat => "repeat",
+            Transition.Pend => "startWaiting",
+            Transition.Cancel => "stopWaiting",
+            Transition.Resolve => "resolve",
+            _ => "nothing",
         };
+        var message = plan.Notifications.FirstOrDefault(n => n.Channel == Notification.SmsChannel) ?? (plan.Notifications.Count > 0 ? plan.Notifications[0] : null);
         return new ApiOutcome<RuleTestView>.Ok(new RuleTestView(
             ruleId,
             snapshot.TakenAt,
@@ -247,7 +252,10 @@ public sealed partial class MeService(
             verdict.NoDataReason,
             Camel(current.Status),
             wouldDo,
-            message));
+            message?.Text,
+            message?.DeliverAt,
+            plan.Capped > 0,
+            time.GetUtcNow() - snapshot.TakenAt > marketOptions.Value.PriceStalenessLimit));
     }
 
     private async Task<StoredRule?> FindRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)

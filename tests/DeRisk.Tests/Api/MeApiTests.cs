@@ -91,6 +91,30 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
     }
 
     [Fact]
+    public async Task Testing_a_rule_runs_the_ticks_own_planner_so_it_answers_what_the_tick_then_sends()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550144");
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        var id = (await Json(await me.Client.PostAsJsonAsync("/api/me/rules", new { kind = "priceLevel", asset = "BTC", when = "below", level = 40000 }))).GetProperty("id").GetString()!;
+
+        // Quiet hours hold it to their end, as the tick would.
+        await me.Client.PatchAsJsonAsync("/api/me", new { quietHours = new { start = "23:00", end = "07:00" } });
+        var held = await Json(await me.Client.PostAsync($"/api/me/rules/{id}/test", null));
+        Assert.True(held.GetProperty("deliverAt").ValueKind == JsonValueKind.String, held.GetRawText());
+        Assert.Equal(("fire", new DateTimeOffset(2022, 5, 10, 7, 0, 0, TimeSpan.Zero)), (held.GetProperty("wouldDo").GetString(), held.GetProperty("deliverAt").GetDateTimeOffset()));
+        Assert.False(held.GetProperty("capped").GetBoolean());
+
+        await me.Client.PatchAsync("/api/me", new StringContent("""{"quietHours":null}""", System.Text.Encoding.UTF8, "application/json"));
+        var now = await Json(await me.Client.PostAsync($"/api/me/rules/{id}/test", null));
+        Assert.Equal(JsonValueKind.Null, now.GetProperty("deliverAt").ValueKind);
+        Assert.False(now.GetProperty("stale").GetBoolean());
+
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+        Assert.Equal(now.GetProperty("message").GetString(), Assert.Single(Sink.Messages).Body);
+    }
+
+    [Fact]
     public async Task Alerts_list_each_rule_state_and_the_notifications_sent()
     {
         var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550143");

@@ -203,7 +203,7 @@ public sealed class ChaosTests(AzuriteFixture azurite, Xunit.Abstractions.ITestO
             var permanent = permanentEvery > 0 && i % permanentEvery == 0;
             var subscriber = permanent ? await TestSubscribers.SeedAsync(Host.Services, $"+1415555{(2000 + i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)}") : ids[i % ids.Count];
             var rule = i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
-            var notification = new Notification(Notification.IdFor(subscriber, rule, 1), subscriber, rule, 1, Notification.SmsChannel,
+            var notification = new Notification(Notification.IdFor(subscriber, rule, 1), subscriber, [new RuleEpisode(rule, 1)], Notification.SmsChannel,
                 $"DeRisk chaos {i}{(permanent ? " " + PermanentMarker : "")}. Reply STOP to end.", Time.GetUtcNow());
             await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
             expected[notification.Id] = (subscriber, permanent);

@@ -22,8 +22,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
 
     private async Task<Notification> EnqueueAsync(int episode)
     {
-        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000a", episode), _subscriberId,
-            "0000000000000000000000000000000a", episode, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000a", episode), _subscriberId, [new RuleEpisode("0000000000000000000000000000000a", episode)], Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h (your limit -10.0%). Reply STOP to end.", Time.GetUtcNow());
         await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         return notification;
     }
@@ -102,8 +101,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     public async Task An_alert_held_back_by_quiet_hours_counts_its_age_from_their_end()
     {
         var quietEnd = Time.GetUtcNow().AddHours(8);
-        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId,
-            "0000000000000000000000000000000c", 1, Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h. Reply STOP to end.", Time.GetUtcNow(), quietEnd);
+        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId, [new RuleEpisode("0000000000000000000000000000000c", 1)], Notification.SmsChannel, "DeRisk: BTC -11.6% in 24h. Reply STOP to end.", Time.GetUtcNow(), quietEnd);
         // Queued without the schedule: the Storage queue would hold it back eight hours of wall time, not of fake time.
         await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
 
@@ -236,8 +234,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     [Fact]
     public async Task A_delivery_claim_is_held_by_one_dispatcher_and_a_settled_one_is_never_claimed_again()
     {
-        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000b", 1), _subscriberId,
-            "0000000000000000000000000000000b", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000b", 1), _subscriberId, [new RuleEpisode("0000000000000000000000000000000b", 1)], Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
 
         var first = await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default);
@@ -254,8 +251,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     [Fact]
     public async Task A_claim_abandoned_by_a_crashed_dispatcher_is_taken_over_after_the_claim_timeout()
     {
-        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId,
-            "0000000000000000000000000000000c", 1, Notification.SmsChannel, "text", Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(_subscriberId, "0000000000000000000000000000000c", 1), _subscriberId, [new RuleEpisode("0000000000000000000000000000000c", 1)], Notification.SmsChannel, "text", Time.GetUtcNow());
         var claimTimeout = TimeSpan.FromMinutes(1);
         var crashed = Assert.IsType<ClaimResult.Claimed>(await Deliveries.ClaimAsync(notification, "+14155550103", false, Time.GetUtcNow(), claimTimeout, default)).Claim;
 
@@ -398,8 +394,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         var faulty = await EnqueueAsync(9);
         foreach (var other in others)
         {
-            var notification = new Notification(Notification.IdFor(other, "0000000000000000000000000000000b", 1), other,
-                "0000000000000000000000000000000b", 1, Notification.SmsChannel, "DeRisk: UST 3.1% off its peg. Reply STOP to end.", Time.GetUtcNow());
+            var notification = new Notification(Notification.IdFor(other, "0000000000000000000000000000000b", 1), other, [new RuleEpisode("0000000000000000000000000000000b", 1)], Notification.SmsChannel, "DeRisk: UST 3.1% off its peg. Reply STOP to end.", Time.GetUtcNow());
             await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         }
 
@@ -430,8 +425,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         var calm = new List<OutgoingMessage>();
         for (var i = 0; i < 5_000; i++)
         {
-            var notification = new Notification(Notification.IdFor(_subscriberId, i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1), _subscriberId,
-                i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1, Notification.SmsChannel, $"DeRisk: BTC -10% ({i}). Reply STOP to end.", Time.GetUtcNow());
+            var notification = new Notification(Notification.IdFor(_subscriberId, i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1), _subscriberId, [new RuleEpisode(i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1)], Notification.SmsChannel, $"DeRisk: BTC -10% ({i}). Reply STOP to end.", Time.GetUtcNow());
             calm.Add(new OutgoingMessage(notification.Id, notification.ToBinary()));
         }
 
@@ -444,7 +438,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
         for (var i = 0; i < 3; i++)
         {
             var rule = (10_000 + i).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
-            var notification = new Notification(Notification.IdFor(_subscriberId, rule, 1), _subscriberId, rule, 1, Notification.SmsChannel,
+            var notification = new Notification(Notification.IdFor(_subscriberId, rule, 1), _subscriberId, [new RuleEpisode(rule, 1)], Notification.SmsChannel,
                 $"DeRisk: UST {20 + i}% off its peg. A stablecoin may not hold. Reply STOP to end.", Time.GetUtcNow());
             await Queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary(), Critical: true), default);
             critical.Add(notification.Text);

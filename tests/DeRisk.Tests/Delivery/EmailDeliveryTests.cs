@@ -11,7 +11,9 @@ namespace DeRisk.Tests.Delivery;
 [Collection(AzuriteCollection.Name)]
 public sealed class EmailDeliveryTests(AzuriteFixture azurite) : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero))
 {
-    private const string Text = "DeRisk: UST $0.61, 39.0% off its $1 peg (your limit 3.0%). Move to a different stablecoin.\nReply STOP to end.";
+    private const string Text = "DeRisk alert (market data as of 2022-05-10 00:00 UTC)\n\n- UST at $0.61, 39.0% off its $1 peg (your limit 3%)\n";
+    private const string Subject = "DeRisk alert: UST 39.0% off peg";
+    private const string Html = "<!DOCTYPE html><html><body><p>UST at $0.61, 39.0% off its $1 peg</p></body></html>";
 
     private Dispatcher Dispatcher => Host.Services.GetRequiredService<Dispatcher>();
 
@@ -27,9 +29,7 @@ public sealed class EmailDeliveryTests(AzuriteFixture azurite) : LocalHostWithTw
 
         var email = Assert.Single(Mail.Emails);
         Assert.Equal(("alice@example.com", "alerts@example.com"), (email.To, email.From));
-        Assert.Equal("DeRisk: UST $0.61, 39.0% off its $1 peg (your limit 3.0%). Move to a different stablecoin.", email.Subject);
-        Assert.Equal("DeRisk: UST $0.61, 39.0% off its $1 peg (your limit 3.0%). Move to a different stablecoin.\n\n" + Dispatcher.EmailFooter, email.Text);
-        Assert.DoesNotContain("Reply STOP", email.Text, StringComparison.Ordinal);
+        Assert.Equal((Subject, Text, Html), (email.Subject, email.Text, email.Html));
         Assert.Equal(notification.Id, email.CustomArgs["notification_id"]);
         var record = Assert.Single(await Host.Services.GetRequiredService<DeliveryStore>().ListAsync(subscriberId, default));
         Assert.Equal((DeliveryStatus.Sent, email.MessageId, "email"), (record.Status, record.ProviderId, record.Channel));
@@ -79,8 +79,7 @@ public sealed class EmailDeliveryTests(AzuriteFixture azurite) : LocalHostWithTw
 
     private async Task<Notification> EnqueueAsync(string subscriberId, int episode, string channel = Notification.EmailChannel)
     {
-        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000f", episode), subscriberId,
-            "0000000000000000000000000000000f", episode, Notification.SmsChannel, Text, Time.GetUtcNow()).ForChannel(channel);
+        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000f", episode), subscriberId, [new RuleEpisode("0000000000000000000000000000000f", episode)], channel, Text, Time.GetUtcNow(), Subject: Subject, Html: Html) is var planned && channel == Notification.SmsChannel ? planned : planned with { Id = Notification.IdForChannel(planned.Id, channel) };
         await Host.Services.GetRequiredService<INotificationQueue>().SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         return notification;
     }

@@ -97,8 +97,7 @@ public sealed class TwilioFailureModesTests(AzuriteFixture azurite) : IAsyncLife
     public async Task After_an_unknown_outcome_the_next_delivery_asks_twilio_before_sending_again()
     {
         var subscriberId = await TestSubscribers.SeedAsync(_host.Services, "+14155550107");
-        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000e", 1), subscriberId,
-            "0000000000000000000000000000000e", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", _host.Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000e", 1), subscriberId, [new RuleEpisode("0000000000000000000000000000000e", 1)], Notification.SmsChannel, "DeRisk test. Reply STOP to end.", _host.Time.GetUtcNow());
         var queue = _host.Services.GetRequiredService<INotificationQueue>();
         await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         _twilio.EnqueueHang();

@@ -19,8 +19,7 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
     {
         var client = Host.CreateClient();
         var subscriberId = await TestSubscribers.SeedAsync(Host.Services, "+14155550106");
-        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000d", 1), subscriberId,
-            "0000000000000000000000000000000d", 1, Notification.SmsChannel, "DeRisk test. Reply STOP to end.", Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000d", 1), subscriberId, [new RuleEpisode("0000000000000000000000000000000d", 1)], Notification.SmsChannel, "DeRisk test. Reply STOP to end.", Time.GetUtcNow());
         await Host.Services.GetRequiredService<INotificationQueue>().SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
         var sent = Assert.Single(Sink.Messages);
@@ -104,13 +103,12 @@ public sealed class TwilioStatusCallbackTests(AzuriteFixture azurite)
     private async Task<(string SubscriberId, DeRisk.LocalHost.Sinks.SinkMessage Sent, string Query)> SendOneSmsAsync(string phone, string? email, bool alsoByEmail = false)
     {
         var subscriberId = await TestSubscribers.SeedAsync(Host.Services, phone, email);
-        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000f", 1), subscriberId,
-            "0000000000000000000000000000000f", 1, Notification.SmsChannel, "DeRisk: UST 3.1% off its peg. A stablecoin may not hold. Reply STOP to end.", Time.GetUtcNow());
+        var notification = new Notification(Notification.IdFor(subscriberId, "0000000000000000000000000000000f", 1), subscriberId, [new RuleEpisode("0000000000000000000000000000000f", 1)], Notification.SmsChannel, "DeRisk: UST 3.1% off its peg. A stablecoin may not hold. Reply STOP to end.", Time.GetUtcNow());
         var queue = Host.Services.GetRequiredService<INotificationQueue>();
         await queue.SendAsync(new OutgoingMessage(notification.Id, notification.ToBinary()), default);
         if (alsoByEmail)
         {
-            var copy = notification.ForChannel(Notification.EmailChannel);
+            var copy = notification with { Id = Notification.IdForChannel(notification.Id, Notification.EmailChannel), Channel = Notification.EmailChannel };
             await queue.SendAsync(new OutgoingMessage(copy.Id, copy.ToBinary()), default);
         }
 

@@ -89,7 +89,7 @@ public sealed class May2022ReplayTests(AzuriteFixture azurite) : LocalHostWithTw
         var first = deliveries[0];
         var queue = Host.Services.GetRequiredService<INotificationQueue>();
         var rule = JsonDocument.Parse(await ruleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var again = new Notification(first.NotificationId, subscriber.Id, rule, 1, Notification.SmsChannel, "duplicate", Time.GetUtcNow());
+        var again = new Notification(first.NotificationId, subscriber.Id, [new RuleEpisode(rule, 1)], Notification.SmsChannel, "duplicate", Time.GetUtcNow());
         await queue.SendAsync(new OutgoingMessage(again.Id, again.ToBinary()), default);
         var drained = await dispatcher.DrainAsync(default);
         Assert.Equal((1, 1, 0), (drained.Received, drained.Duplicates, drained.Sent));

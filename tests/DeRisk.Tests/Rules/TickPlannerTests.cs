@@ -28,11 +28,11 @@ public sealed class TickPlannerTests
         var plan = Plan(Subscriber(), [BtcDrop, LunaDrop]);
 
         var planned = Assert.Single(plan.Notifications);
-        Assert.StartsWith("DeRisk, 2 alerts: BTC -11.6% in 24h", planned.Notification.Text, StringComparison.Ordinal);
-        Assert.Contains("; LUNA -50.1% in 24h", planned.Notification.Text, StringComparison.Ordinal);
-        Assert.True(planned.Notification.Text.Length <= AlertMessageRenderer.SmsSegmentLength);
+        Assert.StartsWith("DeRisk, 2 alerts: BTC -11.6% in 24h", planned.Text, StringComparison.Ordinal);
+        Assert.Contains("; LUNA -50.1% in 24h", planned.Text, StringComparison.Ordinal);
+        Assert.True(planned.Text.Length <= AlertMessageRenderer.SmsSegmentLength);
         Assert.Equal(2, plan.Writes.Count(w => w.Transition is Transition.Fire));
-        Assert.Equal(planned.Notification.Id, Plan(Subscriber(), [LunaDrop, BtcDrop]).Notifications[0].Notification.Id);
+        Assert.Equal(planned.Id, Plan(Subscriber(), [LunaDrop, BtcDrop]).Notifications[0].Id);
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public sealed class TickPlannerTests
         Assert.Equal(1, plan.Deferred);
 
         // The notification carries it too: its age is counted from then when it is sent.
-        Assert.Equal(planned.DeliverAt, planned.Notification.DeliverAt);
-        Assert.Equal(planned.DeliverAt, planned.Notification.Due);
+        Assert.Equal(planned.DeliverAt, planned.DeliverAt);
+        Assert.Equal(planned.DeliverAt, planned.Due);
     }
 
     [Fact]
@@ -57,8 +57,8 @@ public sealed class TickPlannerTests
 
         var planned = Assert.Single(plan.Notifications);
         Assert.Null(planned.DeliverAt);
-        Assert.Equal(planned.Notification.CreatedAt, planned.Notification.Due);
-        Assert.Contains("off its $1 peg", planned.Notification.Text, StringComparison.Ordinal);
+        Assert.Equal(planned.CreatedAt, planned.Due);
+        Assert.Contains("off its $1 peg", planned.Text, StringComparison.Ordinal);
         Assert.Equal(2, plan.Budget!.Sent);
     }
 
@@ -109,7 +109,50 @@ public sealed class TickPlannerTests
         }
 
         var nonCriticalAllowed = Math.Max(0, subscriber.Delivery.DailyCap - sent);
-        return plan.Notifications.All(n => n.Notification.Text.Length <= AlertMessageRenderer.SmsSegmentLength)
+        return plan.Notifications.All(n => n.Text.Length <= AlertMessageRenderer.SmsSegmentLength)
             && plan.Notifications.Count(n => !n.Critical) <= nonCriticalAllowed;
+    }
+
+    [Fact]
+    public void One_message_is_one_notification_per_active_channel_each_rendered_for_it_and_covering_every_rule()
+    {
+        var subscriber = Subscriber() with { Email = "ann@example.com", EmailState = ChannelState.Active };
+        var plan = TickPlanner.Plan(subscriber, [BtcDrop, LunaDrop, UstDepeg], ruleId => AlertState.Initial(subscriber.Id, ruleId), DailyBudget.None, Views.At(May10),
+            new Uri("https://derisk.example.com/api/console/"));
+
+        Assert.Equal(1, plan.Budget!.Sent);
+        Assert.Equal(2, plan.Notifications.Count);
+        var (sms, email) = (plan.Notifications[0], plan.Notifications[1]);
+        Assert.Equal(("sms", "email", sms.Id + ".email"), (sms.Channel, email.Channel, email.Id));
+        Assert.All(plan.Notifications, n => Assert.Equal(["r3", "r1", "r2"], n.RuleIds));
+        Assert.All(plan.Notifications, n => Assert.True(n.Critical));
+        Assert.True(sms.Text.Length <= AlertMessageRenderer.SmsSegmentLength);
+        Assert.Null(sms.Html);
+
+        // The email has room for every rule in full, and links to manage and to stop; no SMS opt-out line.
+        Assert.StartsWith("DeRisk, 3 alerts: ", email.Subject, StringComparison.Ordinal);
+        Assert.True(email.Subject!.Length <= 90);
+        foreach (var phrase in new[] { "UST at $", "off its $1 peg (your limit 5%)", "BTC -11.6% in 24h (your limit -10.0%), now $", "LUNA -50.1% in 24h (your limit -30.0%), now $" })
+        {
+            Assert.Contains(phrase, email.Text, StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(phrase), email.Html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("https://derisk.example.com/api/console/#rules", email.Text, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://derisk.example.com/api/console/#profile\"", email.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reply STOP", email.Text, StringComparison.Ordinal);
+        Assert.Contains("market data as of 2022-05-10 00:00 UTC", email.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stopped_or_unconfirmed_channel_gets_no_copy_but_the_message_still_counts()
+    {
+        var subscriber = Subscriber() with { SmsState = ChannelState.Stopped, Email = "ann@example.com", EmailState = ChannelState.Pending };
+
+        var plan = Plan(subscriber, [BtcDrop]);
+
+        Assert.Empty(plan.Notifications);
+        Assert.Equal(1, plan.Budget!.Sent);
+        Assert.Single(plan.Writes, w => w.Transition is Transition.Fire);
     }
 }

@@ -156,7 +156,7 @@ public sealed class HousekeepingTests(AzuriteFixture azurite) : LocalHostWithTwi
         var deliveries = Host.Services.GetRequiredService<DeliveryStore>();
         var subscriberId = await TestSubscribers.SeedAsync(Host.Services, "+14155550165");
         Notification NotificationFor(int episode) => new(Notification.IdFor(subscriberId, "0000000000000000000000000000000b", episode), subscriberId,
-            "0000000000000000000000000000000b", episode, Notification.SmsChannel, "DeRisk: test", Time.GetUtcNow());
+            [new RuleEpisode("0000000000000000000000000000000b", episode)], Notification.SmsChannel, "DeRisk: test", Time.GetUtcNow());
         await deliveries.RecordUnsentAsync(NotificationFor(1), DeliveryStatus.Suppressed, "quiet", Time.GetUtcNow(), default);
         Time.Advance(TimeSpan.FromDays(60));
         await deliveries.RecordUnsentAsync(NotificationFor(2), DeliveryStatus.Suppressed, "quiet", Time.GetUtcNow(), default);
