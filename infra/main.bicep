@@ -236,6 +236,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'HousekeepingSchedule', value: housekeepingSchedule }
         { name: 'ShardQueueName', value: 'derisk-shards' }
         { name: 'Tick__Mode', value: tickMode }
+        { name: 'Tick__ConsoleUrl', value: '${baseUrl}/api/console/' }
         { name: 'Storage__AccountName', value: storage.name }
         { name: 'Market__Mode', value: marketMode }
         { name: 'Twilio__BaseUrl', value: 'https://api.twilio.com' }
