@@ -1,12 +1,12 @@
 using System.Collections.Frozen;
 
-namespace DeRisk.Functions.Console;
+namespace DeRisk.Functions.WebConsole;
 
 /// <summary>One file of the console: its bytes and content type.</summary>
 public sealed record ConsoleFile(string Path, string ContentType, byte[] Content);
 
 /// <summary>
-/// The subscriber console's static files, embedded in this assembly at build time (Console/wwwroot, plus uPlot copied
+/// The subscriber console's static files, embedded in this assembly at build time (WebConsole/wwwroot, plus uPlot copied
 /// from node_modules by the build): a fixed set read once. Only a path that is exactly one of their names is served,
 /// so no request can reach anything else (there is no file system behind it).
 /// </summary>

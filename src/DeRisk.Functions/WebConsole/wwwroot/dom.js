@@ -1,4 +1,4 @@
-// Building the page without innerHTML: every text the API returns (messages hold user-provided data) goes in as a
+// Building the page from elements and text nodes only: every text the API returns (messages hold user-provided data) goes in as a
 // text node.
 
 let counter = 0;

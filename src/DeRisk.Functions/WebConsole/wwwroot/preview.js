@@ -94,6 +94,8 @@ export function renderPreview(container, preview) {
     plot = new uPlot({
       width: Math.max(280, chartBox.clientWidth || container.clientWidth || 600),
       height: 280,
+      // Days and messages are UTC days, as the API gives them.
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       series,
       axes,
       scales,

@@ -258,7 +258,7 @@ async function ruleFormPage(ruleId) {
     }
 
     renderPreview(result, answer.data);
-    say(`Preview: ${answer.data.markers.length} messages.`);
+    say(`Preview: ${answer.data.markers.length} message${answer.data.markers.length === 1 ? '' : 's'}.`);
   });
 
   form.addEventListener('submit', async event => {

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
-namespace DeRisk.Functions.Console;
+namespace DeRisk.Functions.WebConsole;
 
 /// <summary>
 /// The subscriber console at <c>/api/console/</c>: static files served by the app itself (one deployment, works
