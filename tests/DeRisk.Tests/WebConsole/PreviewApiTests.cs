@@ -53,24 +53,47 @@ public sealed class PreviewApiTests(AzuriteFixture azurite) : LocalHostWithTwili
     }
 
     [Fact]
-    public async Task A_combination_with_fear_and_greed_returns_both_series_and_an_all_clear_marks_its_resolve()
+    public async Task A_combination_with_fear_and_greed_returns_both_series_and_its_all_clears_are_resolve_markers()
     {
         var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550602");
         var rule = new { kind = "allOf", rules = new object[] { BtcDrop, new { kind = "sentiment", when = "atOrBelow", value = 20 } }, allClear = true };
 
-        var response = await subscriber.Client.PostAsJsonAsync("/api/preview", new { rule, range = "lastYear" });
+        var response = await subscriber.Client.PostAsJsonAsync("/api/preview", new { rule, from = "2022-05-01", to = "2022-07-31" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var preview = await Json(response);
         Assert.Equal(["BTC", "FNG"], preview.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("asset").GetString()));
-        var from = DateOnly.Parse(preview.GetProperty("from").GetString()!, CultureInfo.InvariantCulture);
-        var to = DateOnly.Parse(preview.GetProperty("to").GetString()!, CultureInfo.InvariantCulture);
-        Assert.Equal(364, to.DayNumber - from.DayNumber);
+        Assert.Equal(92, preview.GetProperty("series")[0].GetProperty("points").GetArrayLength());
+        Assert.InRange(preview.GetProperty("series")[1].GetProperty("points").GetArrayLength(), 85, 92);
         var markers = preview.GetProperty("markers").EnumerateArray().ToList();
-        Assert.All(markers.Where(m => m.GetProperty("kind").GetString() == "resolve"),
-            m => Assert.StartsWith("DeRisk all clear", m.GetProperty("text").GetString(), StringComparison.Ordinal));
-        Assert.Equal(preview.GetProperty("summary").GetProperty("resolved").GetInt32(), markers.Count(m => m.GetProperty("kind").GetString() == "resolve"));
-        Assert.Equal(preview.GetProperty("summary").GetProperty("episodes").GetInt32(), markers.Count(m => m.GetProperty("kind").GetString() == "fire"));
+        var fires = markers.Where(m => m.GetProperty("kind").GetString() == "fire").ToList();
+        var resolves = markers.Where(m => m.GetProperty("kind").GetString() == "resolve").ToList();
+        Assert.NotEmpty(fires);
+        Assert.NotEmpty(resolves);
+        Assert.Equal(markers.Count, fires.Count + resolves.Count);
+        Assert.All(fires, m => Assert.Contains("BTC -", m.GetProperty("text").GetString(), StringComparison.Ordinal));
+        Assert.All(resolves, m => Assert.StartsWith("DeRisk all clear", m.GetProperty("text").GetString(), StringComparison.Ordinal));
+        var summary = preview.GetProperty("summary");
+        Assert.Equal(summary.GetProperty("episodes").GetInt32(), fires.Count);
+        Assert.Equal(summary.GetProperty("resolved").GetInt32(), resolves.Count);
+        Assert.True(string.CompareOrdinal(fires[0].GetProperty("time").GetString(), resolves[0].GetProperty("time").GetString()) < 0);
+    }
+
+    [Fact]
+    public async Task A_named_range_ends_on_the_last_day_of_history_every_watched_series_has()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550607");
+        var rule = new { kind = "anyOf", rules = new object[] { BtcDrop, new { kind = "sentiment", when = "atOrBelow", value = 20 } } };
+
+        var year = await Json(await subscriber.Client.PostAsJsonAsync("/api/preview", new { rule, range = "lastYear" }));
+        var month = await Json(await subscriber.Client.PostAsJsonAsync("/api/preview", new { rule = BtcDrop, range = "last30Days" }));
+
+        // BTC's history ends before Fear & Greed's: both ranges end on BTC's last day.
+        var btcLast = DeRisk.Market.Assets.DayOf(DeRisk.Market.ReplayDataset.Default.Series("BTC")[^1].AsOf);
+        Assert.True(btcLast < DeRisk.Market.Assets.DayOf(DeRisk.Market.ReplayDataset.Default.Series("FNG")[^1].AsOf));
+        Assert.Equal((btcLast.AddDays(-364), btcLast), (Day(year, "from"), Day(year, "to")));
+        Assert.Equal((btcLast.AddDays(-29), btcLast), (Day(month, "from"), Day(month, "to")));
+        Assert.Equal(30, month.GetProperty("series")[0].GetProperty("points").GetArrayLength());
     }
 
     [Fact]
@@ -178,6 +201,9 @@ public sealed class PreviewApiTests(AzuriteFixture azurite) : LocalHostWithTwili
 
         return expected;
     }
+
+    private static DateOnly Day(JsonElement preview, string name) =>
+        DateOnly.ParseExact(preview.GetProperty(name).GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
