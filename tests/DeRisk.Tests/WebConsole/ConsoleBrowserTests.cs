@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -16,7 +17,7 @@ namespace DeRisk.Tests.WebConsole;
 /// screenshot of each page is written to bin/.../artifacts/console/.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ConsoleBrowserTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOutputHelper output)
     : LocalHostWithTwilioSink(azurite, new DateTimeOffset(2022, 6, 1, 0, 0, 30, TimeSpan.Zero)), IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
@@ -199,6 +200,91 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.All(_consoleErrors, e => Assert.Equal("Failed to load resource: the server responded with a status of 404 (Not Found)", e));
     }
 
+    [Fact]
+    public async Task Signing_up_with_a_phone_and_an_email_confirms_both_codes_of_the_same_sign_up()
+    {
+        const string phone = "+14155550705";
+        const string email = "both.addresses@example.com";
+        var page = await NewPageAsync(new ViewportSize { Width = 390, Height = 844 });
+        await page.GotoAsync(_base.ToString());
+        await page.GetByLabel("Mobile number (E.164, with country code)").FillAsync(phone);
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my code" }).ClickAsync();
+
+        await Expect(Heading(page, "Enter your code")).ToBeVisibleAsync();
+        await page.GetByLabel($"Code sent by SMS to {phone}").FillAsync(TestSubscribers.LastCode(Sink, phone));
+        await page.GetByLabel($"Code sent by email to {email}").FillAsync(SixDigits().Match(Mail.Emails.Last(e => e.To == email).Text).Value);
+        await ShotAsync(page, "9-confirm-two-codes-phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+
+        await Expect(Heading(page, "Your rules")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Profile" }).ClickAsync();
+        await Expect(page.Locator("#channels [data-channel='sms'] > p")).ToHaveTextAsync($"Mobile number: {phone} (active)");
+        await Expect(page.Locator("#channels [data-channel='email'] > p")).ToHaveTextAsync($"Email address: {email} (active)");
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_rule_is_edited_into_a_combination_previewed_with_fear_and_greed_saved_and_deleted_then_the_account_is_deleted()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550706");
+        var ruleId = JsonDocument.Parse(await (await subscriber.Client.PostAsJsonAsync("/api/me/rules", new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 10, window = "24h" }))
+            .Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var page = await NewPageAsync(new ViewportSize { Width = 1000, Height = 900 }, subscriber.Token);
+        await page.GotoAsync(new Uri(_base, "#/rules").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+
+        await Expect(Heading(page, "Edit rule")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("By at least (%)")).ToHaveValueAsync("10");
+        await page.GetByLabel("Kind").First.SelectOptionAsync("anyOf");
+        var first = page.GetByRole(AriaRole.Group, new() { Name = "Condition 1" });
+        var second = page.GetByRole(AriaRole.Group, new() { Name = "Condition 2" });
+        await Expect(second.GetByLabel("Value (0-100)")).ToHaveValueAsync("20");
+        await second.GetByLabel("Value (0-100)").FillAsync("25");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a condition" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove condition 3" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Condition 3" })).ToHaveCountAsync(0);
+
+        // A child's bad field: the API's message for rules[0].percent, beside that child's field.
+        await first.GetByLabel("By at least (%)").FillAsync("150");
+        var bad = new { kind = "anyOf", rules = new object[] { new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 150, window = "24h" }, new { kind = "sentiment", when = "atOrBelow", value = 25 } } };
+        var message = JsonDocument.Parse(await (await subscriber.Client.PostAsJsonAsync("/api/me/rules", bad)).Content.ReadAsStringAsync())
+            .RootElement.GetProperty("errors").GetProperty("rules[0].percent")[0].GetString()!;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("[data-path='rules[0].percent'] > .error")).ToHaveTextAsync(message);
+        await first.GetByLabel("By at least (%)").FillAsync("10");
+
+        await page.GetByLabel("Over").SelectOptionAsync("custom");
+        await page.GetByLabel("From").FillAsync("2022-05-01");
+        await page.GetByLabel("To", new() { Exact = true }).FillAsync("2022-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview on real history" }).ClickAsync();
+        await Expect(page.Locator(".u-legend")).ToContainTextAsync("Fear & Greed");
+        await Expect(page.Locator("#preview-markers li").First).ToBeVisibleAsync();
+        await ShotAsync(page, "10-combination-preview");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#rule-list .rule-text")).ToHaveTextAsync(["BTC down 10% in 24h or Fear & Greed at or below 25"]);
+        var saved = JsonDocument.Parse(await (await subscriber.Client.GetAsync($"/api/me/rules/{ruleId}")).Content.ReadAsStringAsync()).RootElement.GetProperty("rule");
+        Assert.Equal("anyOf", saved.GetProperty("kind").GetString());
+        Assert.Equal(25, saved.GetProperty("rules")[1].GetProperty("value").GetInt32());
+
+        // Deleting takes a second, explicit step.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete this rule" }).ClickAsync();
+        await Expect(page.GetByText("No rules yet.")).ToBeVisibleAsync();
+        Assert.Equal("[]", await (await subscriber.Client.GetAsync("/api/me/rules")).Content.ReadAsStringAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Profile" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete everything" })).ToBeFocusedAsync();
+        await ShotAsync(page, "11-delete-account-confirmation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete everything" }).ClickAsync();
+        await Expect(Heading(page, "Sign up or sign in")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await subscriber.Client.GetAsync("/api/me")).StatusCode);
+
+        Assert.All(_consoleErrors, e => Assert.Equal("Failed to load resource: the server responded with a status of 400 (Bad Request)", e));
+    }
+
     private async Task<IPage> NewPageAsync(ViewportSize viewport, string? token = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport, Locale = "en-GB", TimezoneId = "Europe/London" });
@@ -229,4 +315,7 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite, ITestOutputHelpe
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         output.WriteLine("screenshot: " + path);
     }
+
+    [GeneratedRegex(@"\d{6}")]
+    private static partial Regex SixDigits();
 }
