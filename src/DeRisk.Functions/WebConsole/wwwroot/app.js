@@ -299,7 +299,7 @@ async function alertsPage() {
   page('Alerts',
     states.length
       ? table('Alert state of each rule', ['Rule', 'Status', 'Episode', 'Since', 'Observed', 'Last notified'],
-        states.map(s => [names.get(s.ruleId) ?? s.ruleId, s.status, String(s.episode), formatTime(s.changedAt), s.observed ?? '', formatTime(s.lastNotifiedAt)]))
+        states.map(s => [names.get(s.ruleId) ?? s.ruleId, s.status, String(s.episode), formatTime(s.changedAt), typeof s.observed === 'number' ? s.observed.toFixed(2) : '', formatTime(s.lastNotifiedAt)]))
       : h('p', { text: 'No rule has changed state yet.' }),
     notifications.length
       ? table('Notifications, newest first', ['Notification', 'Channel', 'Status', 'Attempts', 'Provider status', 'Error', 'Sent'],
@@ -447,10 +447,8 @@ async function route() {
   const hash = location.hash || '#/';
   renderNav();
   if (!session.signedIn && !['#/signup', '#/confirm'].includes(hash)) {
-    if (hash !== '#/signup') {
-      location.replace('#/signup');
-      return;
-    }
+    location.replace('#/signup');
+    return;
   }
 
   const edit = /^#\/rules\/edit\/([^/]+)$/.exec(hash);

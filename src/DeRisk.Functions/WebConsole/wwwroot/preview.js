@@ -130,8 +130,12 @@ export function renderPreview(container, preview) {
   });
   container.append(list);
 
-  const resize = () => {
-    if (plot && chartBox.isConnected) plot.setSize({ width: Math.max(280, chartBox.clientWidth), height: 280 });
-  };
-  window.addEventListener('resize', resize);
+  current?.destroy();
+  current = plot;
 }
+
+// One chart at a time follows the window's width.
+let current = null;
+window.addEventListener('resize', () => {
+  if (current && current.root.isConnected) current.setSize({ width: Math.max(280, current.root.parentElement.clientWidth), height: 280 });
+});
