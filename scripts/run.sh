@@ -7,9 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
-# Azurite's install (network, disk) and the build (CPU) run side by side: on a fresh clone that saves ~15 s.
-ensure_node_modules &
-npm_pid=$!
+# npm ci (Azurite, and uPlot, which the build embeds in the console) must finish before the build starts.
+ensure_node_modules || { echo "Installing Azurite and uPlot (npm ci) failed" >&2; exit 1; }
 echo "Building..."
 # The compiler server cuts the first build by a few seconds; it is stopped again right after. The local host reads
 # the function classes' attributes itself, so the Functions SDK's extension project and functions.metadata (which
@@ -22,7 +21,6 @@ if ! dotnet build src/DeRisk.LocalHost -c Release -v quiet -nologo -p:UseSharedC
 fi
 rm -f "$build_log"
 dotnet build-server shutdown >/dev/null 2>&1 || true
-wait "$npm_pid" || { echo "Installing Azurite failed" >&2; exit 1; }
 trap stop_azurite EXIT
 trap 'exit 130' INT TERM
 start_azurite 10000 10001 10002
@@ -46,4 +44,5 @@ export Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}"
 export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
 
 echo "Replaying from $Replay__Start at ${Replay__Speed}x; API on http://127.0.0.1:7071/api; Ctrl-C to stop."
+echo "Console: http://127.0.0.1:7071/api/console/ (sign up, confirm with the code printed below, preview and save rules)"
 dotnet run --project src/DeRisk.LocalHost -c Release --no-build -- --Logging:LogLevel:DeRisk.Market=Error

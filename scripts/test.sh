@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
 ensure_node_modules || exit 1
+
+# The console's browser tests drive Debian's Chromium (Playwright's own browser download cannot be reached here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Chromium for the browser tests (apt-get)..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+      || { echo "Installing Chromium failed: the console's browser tests will fail." >&2; }
+  else
+    echo "/usr/bin/chromium is missing and this is not root: run 'sudo apt-get install -y chromium' first, or the console's browser tests fail." >&2
+  fi
+fi
 trap stop_azurite EXIT
 start_azurite "$(free_port)" "$(free_port)" "$(free_port)" || exit 1
 export DERISK_TEST_STORAGE="$AZURITE_CONNECTION"

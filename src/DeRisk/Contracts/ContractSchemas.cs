@@ -30,6 +30,7 @@ public static class ContractSchemas
         ["ConfirmChannel"] = typeof(ConfirmChannelRequest),
         ["Preferences"] = typeof(PreferencesRequest),
         ["QuietHours"] = typeof(QuietHoursRequest),
+        ["PreviewRequest"] = typeof(Preview.PreviewRequest),
     };
 
     /// <summary>The schema of <paramref name="type"/>, its internal references rewritten to sit under #/components/schemas/<paramref name="name"/>.</summary>
@@ -40,6 +41,12 @@ public static class ContractSchemas
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = static (context, schema) =>
             {
+                if (context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(SchemaRefAttribute), inherit: false).OfType<SchemaRefAttribute>().FirstOrDefault() is { } reference)
+                {
+                    // A member kept as raw JSON to be read by its own reader (a rule inside a preview request).
+                    return new JsonObject { ["$ref"] = "#/components/schemas/" + reference.Component };
+                }
+
                 if (context.PropertyInfo is { } property && IsDuration(property))
                 {
                     // The converter writes "15m", not TimeSpan's "00:15:00"; the exporter cannot see into a custom converter.
@@ -120,7 +127,7 @@ public static class ContractSchemas
             case JsonObject obj:
                 foreach (var (key, value) in obj.ToList())
                 {
-                    if (key == "$ref" && value is JsonValue reference && reference.GetValue<string>() is { } target && target.StartsWith('#'))
+                    if (key == "$ref" && value is JsonValue reference && reference.GetValue<string>() is { } target && target.StartsWith('#') && !target.StartsWith("#/components/", StringComparison.Ordinal))
                     {
                         obj["$ref"] = root + target[1..];
                     }
@@ -143,4 +150,11 @@ public static class ContractSchemas
 
     /// <summary>Indented JSON, for a diff a person can read.</summary>
     public static string ToText(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}
+
+/// <summary>Describes a member kept as raw JSON (read by its own reader) as the named component schema.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class SchemaRefAttribute(string component) : Attribute
+{
+    public string Component { get; } = component;
 }

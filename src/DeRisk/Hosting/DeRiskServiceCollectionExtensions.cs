@@ -7,6 +7,7 @@ using DeRisk.Access;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.Market;
+using DeRisk.Preview;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,7 @@ public static class DeRiskServiceCollectionExtensions
         builder.AddDeRiskDelivery();
         builder.AddDeRiskAlerts();
         builder.AddDeRiskSubscribers();
+        builder.AddDeRiskPreview();
         return builder;
     }
 
