@@ -31,7 +31,9 @@ fi
 # Infrastructure: bicep build and lint with the Bicep CLI from NuGet (any lint warning fails too).
 infra_passed=0 infra_failed=0
 if dotnet restore infra/tools/BicepCli.csproj -nologo -v quiet >/dev/null; then
-  bicep="$(dotnet nuget locals global-packages --list | sed -E 's/^[^:]+: *//')/azure.bicep.commandline.linux-x64/0.49.2/tools/bicep"
+  # The version is written once, in infra/tools/BicepCli.csproj.
+  bicep_version=$(sed -nE 's/.*"Azure\.Bicep\.CommandLine\.linux-x64" Version="\[([0-9.]+)\]".*/\1/p' infra/tools/BicepCli.csproj)
+  bicep="$(dotnet nuget locals global-packages --list | sed -E 's/^[^:]+: *//')/azure.bicep.commandline.linux-x64/${bicep_version}/tools/bicep"
   chmod +x "$bicep"
   if "$bicep" build infra/main.bicep --stdout >/dev/null && "$bicep" build-params infra/main.bicepparam --stdout >/dev/null; then
     echo "infra: bicep build ok"; infra_passed=$((infra_passed + 1))

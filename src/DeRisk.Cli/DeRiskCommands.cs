@@ -62,7 +62,7 @@ public static class DeRiskCommands
         using var host = builder.Build();
         await host.StartAsync(cancellationToken);
         var watch = Stopwatch.StartNew();
-        var result = await host.Services.GetRequiredService<DeRisk.Scale.SyntheticSubscribers>().SeedAsync(count, seed, TimeProvider.System.GetUtcNow(), cancellationToken);
+        var result = await ActivatorUtilities.CreateInstance<SyntheticSubscribers>(host.Services).SeedAsync(count, seed, TimeProvider.System.GetUtcNow(), cancellationToken);
         watch.Stop();
         var table = new Table().AddColumns("Rule kind", "Rules");
         foreach (var (kind, rules) in result.RulesByKind.OrderByDescending(k => k.Value))

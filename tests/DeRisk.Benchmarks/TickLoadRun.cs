@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.Hosting;
-using DeRisk.Scale;
+using DeRisk.Cli;
 using DeRisk.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +52,7 @@ public static class TickLoadRun
         var services = host.Services;
 
         var seedWatch = Stopwatch.StartNew();
-        var seeded = await services.GetRequiredService<SyntheticSubscribers>().SeedAsync(count, seed: 7, TimeProvider.System.GetUtcNow(), default);
+        var seeded = await ActivatorUtilities.CreateInstance<SyntheticSubscribers>(services).SeedAsync(count, seed: 7, TimeProvider.System.GetUtcNow(), default);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {seeded.Subscribers} subscribers, {seeded.Rules} rules, in {seedWatch.Elapsed.TotalSeconds:0.0} s"));
 
         var tick = services.GetRequiredService<MarketTick>();

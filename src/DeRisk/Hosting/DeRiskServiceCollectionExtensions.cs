@@ -186,7 +186,6 @@ public static class DeRiskServiceCollectionExtensions
     {
         builder.Services.TryAddKeyedSingleton(Clocks.Wall, TimeProvider.System);
         builder.Services.TryAddSingleton<SubscriberStore>();
-        builder.Services.TryAddSingleton<DeRisk.Scale.SyntheticSubscribers>();
         builder.Services.TryAddSingleton<MeService>();
         builder.Services.TryAddSingleton<SubscriberErasure>();
         builder.Services.AddValidatedOptions<AccessOptions>(AccessOptions.Section);

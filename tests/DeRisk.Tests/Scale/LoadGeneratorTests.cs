@@ -1,6 +1,6 @@
 using DeRisk.Alerts;
 using DeRisk.Rules;
-using DeRisk.Scale;
+using DeRisk.Cli;
 using DeRisk.Subscribers;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +14,7 @@ public sealed class LoadGeneratorTests(AzuriteFixture azurite) : LocalHostWithTw
     [Fact]
     public async Task Seeded_subscribers_are_spread_over_the_shards_with_five_rules_on_average_of_every_common_kind_and_the_tick_evaluates_them()
     {
-        var seeded = await Host.Services.GetRequiredService<SyntheticSubscribers>().SeedAsync(400, seed: 42, Time.GetUtcNow(), default);
+        var seeded = await ActivatorUtilities.CreateInstance<SyntheticSubscribers>(Host.Services).SeedAsync(400, seed: 42, Time.GetUtcNow(), default);
 
         var store = Host.Services.GetRequiredService<SubscriberStore>();
         var perShard = new List<int>();
@@ -38,7 +38,7 @@ public sealed class LoadGeneratorTests(AzuriteFixture azurite) : LocalHostWithTw
         Assert.Equal(new[] { AllOfRule.Kind, DepegRule.Kind, DrawdownRule.Kind, PriceChangeRule.Kind, PriceLevelRule.Kind, SentimentRule.Kind }, seeded.RulesByKind.Keys.Order());
         Assert.All(read.SelectMany(r => r.Rules), rule => Assert.True(rule.Spec.KindName.Length > 0));
 
-        var again = await Host.Services.GetRequiredService<SyntheticSubscribers>().SeedAsync(400, seed: 42, Time.GetUtcNow(), default);
+        var again = await ActivatorUtilities.CreateInstance<SyntheticSubscribers>(Host.Services).SeedAsync(400, seed: 42, Time.GetUtcNow(), default);
         Assert.Equal(seeded.Rules, again.Rules); // deterministic: the same rows, upserted
 
         var tick = await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);

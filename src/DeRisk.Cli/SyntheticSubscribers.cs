@@ -4,7 +4,7 @@ using DeRisk.Rules;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
 
-namespace DeRisk.Scale;
+namespace DeRisk.Cli;
 
 /// <summary>What the load generator wrote.</summary>
 public sealed record SeedResult(int Subscribers, int Rules, int Transactions, IReadOnlyDictionary<string, int> RulesByKind);
