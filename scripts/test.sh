@@ -51,7 +51,8 @@ else
 fi
 
 log=$(mktemp)
-dotnet test DeRiskFunctions.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+# Progress: a line per test as it finishes ("Passed <name> [time]"), failures in full, then the summary.
+dotnet test DeRiskFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 passed=0 failed=0
