@@ -68,7 +68,7 @@ public static class AlertMessageRenderer
         ArgumentNullException.ThrowIfNull(market);
         var head = allClear ? "DeRisk all clear" : rules.Count == 1 ? "DeRisk alert" : string.Create(CultureInfo.InvariantCulture, $"DeRisk, {rules.Count} alerts");
         var subject = Subject(head + ": ", [Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)]);
-        var lines = rules.Select(r => Phrase(r, market, Detail.Full)).ToList();
+        var lines = rules.Select(r => r.Name is { } name ? $"{name}: {Phrase(r, market, Detail.Full)}" : Phrase(r, market, Detail.Full)).ToList();
         var advice = allClear ? "The condition has cleared; your rule is armed again." : Advice(rules, market);
         var asOf = market.Now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var manage = consoleUrl is null ? null : new Uri(consoleUrl, "#rules").ToString();
@@ -157,8 +157,9 @@ public static class AlertMessageRenderer
     public static string AllClear(IReadOnlyList<RuleSpec> rules, MarketView market) =>
         Fit("DeRisk all clear: ", [Join(rules, market, Detail.Full), Join(rules, market, Detail.Brief), Join(rules, market, Detail.Minimal)], $". {StopFooter}");
 
+    /// <summary>The rules' phrases; at full detail each named rule is introduced by its name, when the name is plain GSM-7 text.</summary>
     private static string Join(IReadOnlyList<RuleSpec> rules, MarketView market, Detail detail) =>
-        string.Join("; ", rules.Select(r => Phrase(r, market, detail)));
+        string.Join("; ", rules.Select(r => detail == Detail.Full && r.Name is { } name && IsGsm7(name) ? $"{name}: {Phrase(r, market, detail)}" : Phrase(r, market, detail)));
 
     private enum Detail
     {

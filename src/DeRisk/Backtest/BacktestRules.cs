@@ -7,8 +7,8 @@ using DeRisk.Subscribers;
 namespace DeRisk.Backtest;
 
 /// <summary>
-/// A rules file for the backtest: the subscriber's delivery preferences and their rules, each with an id, in the same
-/// JSON shape the API takes:
+/// A rules file for the backtest: the subscriber's delivery preferences and their rules in the JSON shape the API takes,
+/// each with an optional "id" for the reports (else its "name", else "ruleN"):
 /// <code>{"timeZone":"Europe/London","quietHours":{"start":"23:00","end":"07:00"},"dailyCap":5,
 ///  "rules":[{"id":"btc-crash","kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h"}]}</code>
 /// </summary>
@@ -33,7 +33,7 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rules", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
             {
-                errors["rules"] = ["Required: a non-empty array of rules, each with an \"id\"."];
+                errors["rules"] = ["Required: a non-empty array of rules."];
                 return (null, errors);
             }
 
@@ -51,11 +51,29 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
             {
                 var path = $"rules[{index.ToString(CultureInfo.InvariantCulture)}]";
                 index++;
-                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("id", out var idElement)
-                    || idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 40 } id)
+                if (element.ValueKind != JsonValueKind.Object)
                 {
-                    errors[path + ".id"] = ["Required: a name of 1 to 40 characters."];
+                    errors[path] = ["A rule must be a JSON object."];
                     continue;
+                }
+
+                // The rule as the API takes it, plus an optional "id" naming it in reports: its "name", else its position.
+                string id;
+                if (element.TryGetProperty("id", out var idElement))
+                {
+                    if (idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 and <= 40 } given)
+                    {
+                        errors[path + ".id"] = ["A name of 1 to 40 characters, when given."];
+                        continue;
+                    }
+
+                    id = given;
+                }
+                else
+                {
+                    id = element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 and <= 40 } named
+                        ? named
+                        : "rule" + index.ToString(CultureInfo.InvariantCulture);
                 }
 
                 if (!ids.Add(id))

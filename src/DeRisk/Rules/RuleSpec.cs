@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using DeRisk.Contracts;
 
@@ -7,8 +8,8 @@ namespace DeRisk.Rules;
 /// A subscriber's de-risk rule: one record per kind, and the only definition of a rule's shape. The API reads it
 /// (<see cref="RuleParser"/>: <see cref="ContractReader"/> then <see cref="RuleValidator"/>), storage and rules files
 /// hold it, and the OpenAPI schema is exported from it, all with <see cref="ContractJson.Options"/>. Every kind also
-/// takes the lifecycle fields "for" (how long the condition must hold before it fires), "repeatEvery" (a firing alert
-/// notifies again after this) and "allClear" (say so when it resolves).
+/// takes an optional "name" and the lifecycle fields "for" (how long the condition must hold before it fires),
+/// "repeatEvery" (a firing alert notifies again after this) and "allClear" (say so when it resolves), at the top level.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(PriceChangeRule), PriceChangeRule.Kind)]
@@ -21,6 +22,13 @@ namespace DeRisk.Rules;
 [JsonDerivedType(typeof(AnyOfRule), AnyOfRule.Kind)]
 public abstract record RuleSpec
 {
+    public const int MaxNameLength = 40;
+
+    /// <summary>The subscriber's name for the rule, e.g. "BTC crash"; shown in messages when it fits.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [StringLength(MaxNameLength)]
+    public string? Name { get; init; }
+
     /// <summary>Hold time, e.g. "15m": the condition must hold this long before the alert fires.</summary>
     [JsonPropertyName("for")]
     [JsonConverter(typeof(DurationJsonConverter))]

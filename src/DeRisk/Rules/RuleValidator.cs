@@ -33,7 +33,13 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
             errors.Add("repeatEvery", $"Must be a duration such as \"30m\", \"6h\" or \"1d\", from {DurationJsonConverter.Format(MinRepeat)} to {DurationJsonConverter.Format(MaxRepeat)}.");
         }
 
-        return errors.Count == 0 ? checkedRule : null;
+        var name = rule.Name?.Trim();
+        if (name is not null && (name.Length is 0 or > RuleSpec.MaxNameLength || name.Any(char.IsControl)))
+        {
+            errors.Add("name", $"Must be 1 to {RuleSpec.MaxNameLength} characters of text, when given.");
+        }
+
+        return errors.Count == 0 ? checkedRule with { Name = name } : null;
     }
 
     private RuleSpec Check(RuleSpec rule, string path, int depth, FieldErrors errors)
@@ -41,11 +47,11 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
         var f = new Fields(path, errors);
         if (depth > 1)
         {
-            foreach (var (name, given) in new[] { ("for", rule.For is not null), ("repeatEvery", rule.RepeatEvery is not null), ("allClear", rule.AllClear) })
+            foreach (var (name, given) in new[] { ("name", rule.Name is not null), ("for", rule.For is not null), ("repeatEvery", rule.RepeatEvery is not null), ("allClear", rule.AllClear) })
             {
                 if (given)
                 {
-                    f.Error(name, "Only the top-level rule takes lifecycle fields.");
+                    f.Error(name, "Only the top-level rule takes a name and lifecycle fields.");
                 }
             }
         }

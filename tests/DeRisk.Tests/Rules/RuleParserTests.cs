@@ -143,3 +143,34 @@ public sealed class RuleContractTests
             JsonSerializer.Serialize<RuleSpec>(rule, ContractJson.Options));
     }
 }
+
+public sealed class NamedRuleTests
+{
+    private static readonly RuleParser Parser = new(asset => asset is "BTC" or "UST" or "USDC");
+
+    [Fact]
+    public void A_top_level_rule_takes_a_name_that_its_messages_show_and_a_child_does_not()
+    {
+        var named = Parser.Parse(JsonDocument.Parse("""{"kind":"depeg","asset":"UST","percent":3,"name":"  UST watch "}""").RootElement);
+        Assert.Equal("UST watch", named.Rule!.Name);
+        Assert.Contains("\"name\":\"UST watch\"", JsonSerializer.Serialize(named.Rule, ContractJson.Options), StringComparison.Ordinal);
+
+        var child = Parser.Parse(JsonDocument.Parse("""{"kind":"anyOf","rules":[{"kind":"depeg","asset":"UST","percent":3,"name":"x"},{"kind":"depeg","asset":"USDC","percent":3}]}""").RootElement);
+        Assert.True(child.Errors.ContainsKey("rules[0].name"));
+        Assert.True(Parser.Parse(JsonDocument.Parse("""{"kind":"depeg","asset":"UST","percent":3,"name":""}""").RootElement).Errors.ContainsKey("name"));
+        Assert.True(Parser.Parse(JsonDocument.Parse("""{"kind":"depeg","asset":"UST","percent":3,"name":"a\u0007b"}""").RootElement).Errors.ContainsKey("name"));
+
+        var view = DeRisk.Tests.Infrastructure.Views.At(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
+        Assert.StartsWith("DeRisk: UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Sms(named.Rule, view), StringComparison.Ordinal);
+        Assert.Contains("UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Email([named.Rule], view, allClear: false, consoleUrl: null).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rules_file_rule_is_an_api_rule_with_an_optional_id_defaulting_to_its_name()
+    {
+        var (rules, errors) = DeRisk.Backtest.BacktestRules.Parse("""{"rules":[{"kind":"depeg","asset":"UST","percent":3,"name":"UST watch"},{"kind":"depeg","asset":"USDC","percent":1},{"id":"x","kind":"depeg","asset":"UST","percent":5}]}""", asset => asset is "UST" or "USDC");
+
+        Assert.Empty(errors);
+        Assert.Equal(["UST watch", "rule2", "x"], rules!.Rules.Select(r => r.Id));
+    }
+}
