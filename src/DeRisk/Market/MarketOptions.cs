@@ -40,9 +40,13 @@ public sealed class MarketOptions : IValidatableObject
     [Range(typeof(TimeSpan), "2.00:00:00", "3650.00:00:00")]
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(31);
 
-    /// <summary>Days of daily highs and closes loaded per tick, for drawdown rules (their N-day window at most this).</summary>
-    [Range(Rules.DrawdownRule.MaxDays, 366)]
-    public int DailyHistoryDays { get; set; } = 31;
+    /// <summary>
+    /// Days of daily highs and closes the tick loads, for drawdown and portfolio rules: at least the longest window a rule
+    /// may ask for (<see cref="Rules.DrawdownRule.MaxDays"/>), so any rule a subscriber saves has its whole window. The
+    /// backtest loads what its own rules need (<see cref="HistoryNeeds"/>).
+    /// </summary>
+    [Range(Rules.DrawdownRule.MaxDays, 3650)]
+    public int DailyHistoryDays { get; set; } = Rules.DrawdownRule.MaxDays;
 
     public IReadOnlyList<TrackedAsset> TrackedAssets => ParseAssets(Assets, out _);
 
