@@ -190,7 +190,7 @@ public sealed class CoinGeckoOptions : UpstreamOptions, IValidatableObject
     public int MonthlyCallLimit { get; set; }
 
     /// <summary>The market poll's schedule (the MarketPollSchedule setting), for the budget.</summary>
-    public string PollSchedule { get; set; } = "0 */5 * * * *";
+    public string PollSchedule { get; internal set; } = "0 */5 * * * *";
 
     public CoinGeckoPlan EffectivePlan => Plan == CoinGeckoPlan.Keyless && !string.IsNullOrWhiteSpace(DemoApiKey) ? CoinGeckoPlan.Demo : Plan;
 
