@@ -56,6 +56,9 @@ public sealed record CoinGeckoBudget(CoinGeckoPlan Plan, int Polls, int Backfill
 /// </summary>
 public sealed class CoinGeckoBudgetValidator(IOptions<MarketOptions> market, ILogger<CoinGeckoBudgetValidator> logger) : IValidateOptions<CoinGeckoOptions>
 {
+    // The options are built (and validated) once for IOptions and once for the start-up check: the figures are logged once.
+    private int _logged;
+
     public ValidateOptionsResult Validate(string? name, CoinGeckoOptions options)
     {
         try
@@ -81,7 +84,11 @@ public sealed class CoinGeckoBudgetValidator(IOptions<MarketOptions> market, ILo
             return ValidateOptionsResult.Fail($"MarketPollSchedule '{options.PollSchedule}' is not a schedule: {ex.Message}");
         }
 
-        MarketLog.Budget(logger, budget.Plan, budget.Polls, budget.Backfill, budget.Credits, budget.Limit, budget.Percent, budget.Attempts, budget.PerMinute, budget.BackfillInterval);
+        if (Interlocked.Exchange(ref _logged, 1) == 0)
+        {
+            MarketLog.Budget(logger, budget.Plan, budget.Polls, budget.Backfill, budget.Credits, budget.Limit, budget.Percent, budget.Attempts, budget.PerMinute, budget.BackfillInterval);
+        }
+
         return budget.Holds
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(string.Create(CultureInfo.InvariantCulture,

@@ -85,11 +85,13 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
             Assert.Equal(HttpStatusCode.Created, (await subscriber.Client.PostAsJsonAsync("/api/me/rules", rule)).StatusCode);
         }
 
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var backfill = await Get<MarketBackfill>().EnsureAsync(default);
+        var took = stopwatch.Elapsed;
         var tick = await Get<MarketTick>().RunAsync(default);
 
         Assert.NotNull(backfill);
-        output.WriteLine($"Backfill against the stand-ins: {backfill.Calls} calls, {backfill.DaysWritten} daily rows, {backfill.Took.TotalMilliseconds:F0} ms (a note, not asserted)");
+        output.WriteLine($"Backfill against the stand-ins: {backfill.Calls} calls, {backfill.DaysWritten} daily rows, {took.TotalMilliseconds:F0} ms of wall time on Azurite (a note, not asserted)");
         Assert.Equal((3, 0), (backfill.Calls, backfill.Failed));
         Assert.Equal(
             [ChartRequest("bitcoin", 365), ChartRequest("terra-luna", 365), "/api/v3/simple/price?ids=bitcoin,terra-luna&vs_currencies=usd&include_last_updated_at=true demo-key"],
