@@ -31,7 +31,9 @@ public sealed class MarketBackfill(
     /// <summary>Runs a pass when one is due (the first call, the next UTC day, or a retry); otherwise returns at once.</summary>
     public async Task<BackfillResult?> EnsureAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.Backfill || time.GetUtcNow() < _nextCheck)
+        // The next check is on the wall clock: in live mode the same as market time; in a replay, where a market day
+        // passes in seconds, the pass (reads of every asset's year) is not repeated before every daily tick.
+        if (!options.Value.Backfill || wallClock.GetUtcNow() < _nextCheck)
         {
             return null;
         }
@@ -39,13 +41,13 @@ public sealed class MarketBackfill(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (time.GetUtcNow() < _nextCheck)
+            if (wallClock.GetUtcNow() < _nextCheck)
             {
                 return null;
             }
 
             var result = await RunAsync(cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = wallClock.GetUtcNow();
             var tomorrow = new DateTimeOffset(Assets.DayOf(now).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             _nextCheck = result.Failed > 0 && now + options.Value.BackfillRetryAfter < tomorrow ? now + options.Value.BackfillRetryAfter : tomorrow;
             return result;

@@ -24,10 +24,11 @@ public sealed class MarketPoller(
         var seen = new Dictionary<string, SourceQuote>(StringComparer.OrdinalIgnoreCase);
         var polledAt = time.GetUtcNow();
         bool Trusted(SourceQuote q) => q.AsOf <= polledAt + MaxClockSkew;
+        var readings = new List<(string Source, MarketReading Reading)>();
         foreach (var source in sources)
         {
             var reading = await source.ReadAsync(tracked, cancellationToken).ConfigureAwait(false);
-            await RecordStateAsync(source.Name, reading, polledAt, cancellationToken).ConfigureAwait(false);
+            readings.Add((source.Name, reading));
             foreach (var quote in reading.Quotes)
             {
                 // The newest value wins, but one stamped in the future never beats one that is not.
@@ -42,6 +43,12 @@ public sealed class MarketPoller(
         var quotes = market.AllSymbols.Select(symbol => Judge(symbol, seen.GetValueOrDefault(symbol), now, market.StalenessLimitFor(symbol))).ToList();
         var snapshot = new MarketSnapshot(now, quotes);
         await store.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
+
+        // After the snapshot's time is taken: the state's reads and writes never age the values it judges.
+        foreach (var (source, reading) in readings)
+        {
+            await RecordStateAsync(source, reading, polledAt, cancellationToken).ConfigureAwait(false);
+        }
 
         foreach (var quote in quotes.Where(q => q.Status != QuoteStatus.Ok))
         {
