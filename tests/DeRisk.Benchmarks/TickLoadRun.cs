@@ -55,6 +55,10 @@ public static class TickLoadRun
         var seeded = await ActivatorUtilities.CreateInstance<SyntheticSubscribers>(services).SeedAsync(count, seed: 7, TimeProvider.System.GetUtcNow(), default);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {seeded.Subscribers} subscribers, {seeded.Rules} rules, in {seedWatch.Elapsed.TotalSeconds:0.0} s"));
 
+        // The year of daily history the first poll would backfill, filled before the ticks are measured.
+        var backfill = await services.GetRequiredService<DeRisk.Market.MarketBackfill>().EnsureAsync(default);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Backfill: {backfill?.Calls} source reads, {backfill?.DaysWritten} daily rows, in {backfill?.Took.TotalSeconds:0.0} s"));
+
         var tick = services.GetRequiredService<MarketTick>();
         if (!fanOutOnly)
         {

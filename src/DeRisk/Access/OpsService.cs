@@ -8,7 +8,9 @@ namespace DeRisk.Access;
 /// One market source in the last snapshot: the newest usable value it gave and its age, and how many of its values
 /// were usable. A source that failed outright is listed too, with no value and none usable.
 /// </summary>
-public sealed record SourceHealth(string Source, DateTimeOffset? LatestAsOf, double? AgeSeconds, int Usable);
+/// <summary>A market source in the health view: its freshest usable value, and its state (ok, failing since, misconfigured) with the last error.</summary>
+public sealed record SourceHealth(string Source, DateTimeOffset? LatestAsOf, double? AgeSeconds, int Usable,
+    string State = "unknown", DateTimeOffset? Since = null, string? LastError = null, DateTimeOffset? LastErrorAt = null);
 
 public sealed record HealthView(
     DateTimeOffset Now,
@@ -34,6 +36,7 @@ public sealed class OpsService(MarketStore market, IEnumerable<IMarketSource> ma
         var now = time.GetUtcNow();
         var snapshot = await market.LatestSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var quotes = snapshot?.Quotes ?? [];
+        var states = await market.ReadSourceStatesAsync(cancellationToken).ConfigureAwait(false);
         var sources = marketSources.Select(s => s.Name)
             .Concat(quotes.Select(q => q.Source).OfType<string>())
             .Distinct(StringComparer.Ordinal)
@@ -41,9 +44,12 @@ public sealed class OpsService(MarketStore market, IEnumerable<IMarketSource> ma
             .Select(name =>
             {
                 var usable = quotes.Where(q => q.Source == name && q.Status == QuoteStatus.Ok).ToList();
-                return usable.Max(q => q.AsOf) is { } asOf
+                var health = usable.Max(q => q.AsOf) is { } asOf
                     ? new SourceHealth(name, asOf, (now - asOf).TotalSeconds, usable.Count)
                     : new SourceHealth(name, null, null, 0);
+                return states.TryGetValue(name, out var state)
+                    ? health with { State = state.State.ToString().ToLowerInvariant(), Since = state.Since, LastError = state.LastError, LastErrorAt = state.LastErrorAt }
+                    : health;
             })
             .ToList();
         var depth = await queue.GetDepthAsync(cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
     {
         var subscriber = Subscriber.WithSms("backtest", "", default, rules.Preferences);
         var symbols = rules.Rules.SelectMany(r => r.Spec.Symbols).Append("BTC").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var dailyDays = HistoryNeeds.DailyDays(rules.Rules.Select(r => r.Spec));
         var states = rules.Rules.ToDictionary(r => r.Id, r => AlertState.Initial(subscriber.Id, r.Id), StringComparer.Ordinal);
         var counts = rules.Rules.ToDictionary(r => r.Id, _ => new int[4], StringComparer.Ordinal); // notifications, episodes, resolved, no data
         var budget = DailyBudget.None;
@@ -57,7 +58,7 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
         var tick = 0;
         for (var now = range.Start; now <= range.End; now += range.Step, tick++)
         {
-            var view = ReplayMarket.ViewAt(data, now, symbols, market.StalenessLimitFor, market.HistoryWindow, market.DailyHistoryDays);
+            var view = ReplayMarket.ViewAt(data, now, symbols, market.StalenessLimitFor, market.HistoryWindow, dailyDays);
             var plan = TickPlanner.Plan(subscriber, rules.Rules, id => states[id], budget, view);
             foreach (var (next, transition) in plan.Writes)
             {

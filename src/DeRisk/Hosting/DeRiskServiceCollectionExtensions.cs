@@ -67,11 +67,16 @@ public static class DeRiskServiceCollectionExtensions
         var services = builder.Services;
         services.AddValidatedOptions<MarketOptions>(MarketOptions.Section);
         services.AddValidatedOptions<ReplayOptions>(ReplayOptions.Section);
-        services.AddValidatedOptions<CoinGeckoOptions>(CoinGeckoOptions.Section);
+        services.AddOptions<CoinGeckoOptions>().BindConfiguration(CoinGeckoOptions.Section)
+            .Configure<IConfiguration>((coinGecko, configuration) => coinGecko.PollSchedule = configuration["MarketPollSchedule"] ?? coinGecko.PollSchedule)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CoinGeckoOptions>, CoinGeckoBudgetValidator>();
         services.AddValidatedOptions<AlternativeMeOptions>(AlternativeMeOptions.Section);
         services.TryAddSingleton<MarketStore>();
         services.TryAddSingleton<MarketPoller>();
         services.TryAddSingleton<MarketViewLoader>();
+        services.TryAddSingleton<MarketBackfill>();
+        services.TryAddSingleton<MarketAssets>();
 
         var mode = builder.Configuration.GetSection(MarketOptions.Section).GetValue(nameof(MarketOptions.Mode), MarketMode.Replay);
         if (mode == MarketMode.Replay)
@@ -83,7 +88,9 @@ public static class DeRiskServiceCollectionExtensions
                 return new ReplayClock(replay.Start, replay.Speed);
             });
             services.TryAddSingleton(ReplayDataset.Default);
-            services.AddSingleton<IMarketSource, ReplaySource>();
+            services.TryAddSingleton<ReplaySource>();
+            services.AddSingleton<IMarketSource>(sp => sp.GetRequiredService<ReplaySource>());
+            services.AddSingleton<IHistorySource>(sp => sp.GetRequiredService<ReplaySource>());
         }
         else
         {
@@ -91,10 +98,10 @@ public static class DeRiskServiceCollectionExtensions
             services.AddHttpClient<CoinGeckoSource>((sp, http) =>
                 {
                     var options = sp.GetRequiredService<IOptions<CoinGeckoOptions>>().Value;
-                    http.BaseAddress = new Uri(options.BaseUrl);
-                    if (!string.IsNullOrWhiteSpace(options.DemoApiKey))
+                    http.BaseAddress = new Uri(options.EffectiveBaseUrl);
+                    if (options.EffectiveApiKey is { } key)
                     {
-                        http.DefaultRequestHeaders.Add("x-cg-demo-api-key", options.DemoApiKey);
+                        http.DefaultRequestHeaders.Add(options.KeyHeader, key);
                     }
                 })
                 .AddStandardResilienceHandler()
@@ -103,8 +110,11 @@ public static class DeRiskServiceCollectionExtensions
                     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value.BaseUrl))
                 .AddStandardResilienceHandler()
                 .Configure((resilience, sp) => Apply(resilience, sp.GetRequiredService<IOptions<AlternativeMeOptions>>().Value, sp.GetRequiredKeyedService<TimeProvider>(Clocks.Wall)));
+            services.TryAddSingleton(sp => new FearAndGreedSchedule(sp.GetRequiredKeyedService<TimeProvider>(Clocks.Wall)));
             services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<CoinGeckoSource>());
             services.AddTransient<IMarketSource>(sp => sp.GetRequiredService<AlternativeMeSource>());
+            services.AddTransient<IHistorySource>(sp => sp.GetRequiredService<CoinGeckoSource>());
+            services.AddTransient<IHistorySource>(sp => sp.GetRequiredService<AlternativeMeSource>());
         }
 
         return builder;

@@ -4,18 +4,40 @@ using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Market;
 
-/// <summary>The Crypto Fear &amp; Greed Index from alternative.me's /fng/.</summary>
-public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSource> logger) : IMarketSource
+/// <summary>
+/// The Crypto Fear &amp; Greed Index from alternative.me's /fng/. The index changes once a day: a poll before its
+/// <c>time_until_update</c> has passed reuses the value it has (<see cref="FearAndGreedSchedule"/>) instead of asking again.
+/// </summary>
+public sealed class AlternativeMeSource(HttpClient http, FearAndGreedSchedule schedule, ILogger<AlternativeMeSource> logger) : IMarketSource, IHistorySource
 {
     public const string SourceName = "alternative.me";
 
     public string Name => SourceName;
 
-    public Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken) =>
-        JsonUpstream.ReadAsync(http, "/fng/?limit=1", SourceName, logger, Parse, cancellationToken);
+    public async Task<MarketReading> ReadAsync(IReadOnlyList<TrackedAsset> assets, CancellationToken cancellationToken)
+    {
+        if (schedule.Current() is { } known)
+        {
+            return MarketReading.Ok([known]);
+        }
 
-    /// <summary>{"data":[{"value":"40","timestamp":"1551157200",...}],"metadata":{"error":null}}</summary>
-    private static MarketReading Parse(JsonElement root)
+        var reading = await JsonUpstream.ReadAsync(http, "/fng/?limit=1", SourceName, logger, root => Parse(root, 1), cancellationToken).ConfigureAwait(false);
+        if (reading.Failure is null && reading.Quotes.Count == 1)
+        {
+            schedule.Remember(reading.Quotes[0], reading.NextUpdateIn);
+        }
+
+        return reading;
+    }
+
+    public IReadOnlyList<TrackedAsset> HistoryOf(IReadOnlyList<TrackedAsset> tracked) => [new TrackedAsset(Assets.FearAndGreed, "")];
+
+    /// <summary>/fng/?limit=N: the last N days, newest first, each as of its UTC midnight.</summary>
+    public Task<MarketReading> ReadDailyAsync(TrackedAsset asset, int days, CancellationToken cancellationToken) =>
+        JsonUpstream.ReadAsync(http, string.Create(CultureInfo.InvariantCulture, $"/fng/?limit={days}"), SourceName, logger, root => Parse(root, days), cancellationToken);
+
+    /// <summary>{"data":[{"value":"40","timestamp":"1551157200","time_until_update":"68499",...}],"metadata":{"error":null}}</summary>
+    private static MarketReading Parse(JsonElement root, int count)
     {
         if (root.ValueKind == JsonValueKind.Object
             && root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
@@ -30,15 +52,22 @@ public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSo
             return MarketReading.Failed("response has no data");
         }
 
-        var latest = data[0];
-        if (latest.ValueKind != JsonValueKind.Object
-            || !TryReadInteger(latest, "value", out var value) || value is < 0 or > 100
-            || !TryReadInteger(latest, "timestamp", out var timestamp))
+        var quotes = new List<SourceQuote>(Math.Min(count, data.GetArrayLength()));
+        foreach (var entry in data.EnumerateArray().Take(count))
         {
-            return MarketReading.Failed("data[0] lacks a value 0..100 and a timestamp");
+            if (entry.ValueKind != JsonValueKind.Object
+                || !TryReadInteger(entry, "value", out var value) || value is < 0 or > 100
+                || !TryReadInteger(entry, "timestamp", out var timestamp))
+            {
+                return MarketReading.Failed($"data[{quotes.Count}] lacks a value 0..100 and a timestamp");
+            }
+
+            quotes.Add(new SourceQuote(Assets.FearAndGreed, value, DateTimeOffset.FromUnixTimeSeconds(timestamp), SourceName));
         }
 
-        return MarketReading.Ok([new SourceQuote(Assets.FearAndGreed, value, DateTimeOffset.FromUnixTimeSeconds(timestamp), SourceName)]);
+        // Only the newest entry says when the next value comes.
+        var nextUpdate = TryReadInteger(data[0], "time_until_update", out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return MarketReading.Ok(quotes) with { NextUpdateIn = nextUpdate };
     }
 
     // alternative.me sends numbers as strings ("value": "40", "timestamp": "1551157200").
@@ -56,5 +85,38 @@ public sealed class AlternativeMeSource(HttpClient http, ILogger<AlternativeMeSo
             JsonValueKind.Number => property.TryGetInt64(out value),
             _ => false,
         };
+    }
+}
+
+/// <summary>
+/// When alternative.me publishes its next Fear &amp; Greed value (its <c>time_until_update</c>): until then polls reuse the
+/// value they have, so the index costs a call or two a day instead of one per poll. One per app (a singleton), on the
+/// wall clock: it paces calls to a provider.
+/// </summary>
+public sealed class FearAndGreedSchedule(TimeProvider wallClock)
+{
+    /// <summary>Asked again this long after the announced update, so the new value is there.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _lock = new();
+    private SourceQuote? _known;
+    private DateTimeOffset _askAgainAt;
+
+    /// <summary>The value known to be current (its next update not yet due), or null: ask the provider.</summary>
+    public SourceQuote? Current()
+    {
+        lock (_lock)
+        {
+            return _known is not null && wallClock.GetUtcNow() < _askAgainAt ? _known : null;
+        }
+    }
+
+    public void Remember(SourceQuote quote, TimeSpan? nextUpdateIn)
+    {
+        lock (_lock)
+        {
+            _known = nextUpdateIn is null ? null : quote;
+            _askAgainAt = wallClock.GetUtcNow() + (nextUpdateIn ?? TimeSpan.Zero) + Grace;
+        }
     }
 }

@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Market;
 
-/// <summary>CoinGecko's /api/v3/simple/price with include_last_updated_at.</summary>
-public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> logger) : IMarketSource
+/// <summary>
+/// CoinGecko: /api/v3/simple/price with include_last_updated_at for the poll (every tracked id in one call), and
+/// /api/v3/coins/{id}/market_chart?interval=daily for the backfill.
+/// </summary>
+public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> logger) : IMarketSource, IHistorySource
 {
     public const string SourceName = "coingecko";
 
@@ -22,6 +26,50 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
         return JsonUpstream.ReadAsync(http, path, SourceName, logger, root => Parse(root, assets, logger), cancellationToken);
     }
 
+    public IReadOnlyList<TrackedAsset> HistoryOf(IReadOnlyList<TrackedAsset> tracked) => tracked;
+
+    /// <summary>
+    /// {"prices":[[1711843200000,69702.31],...],"market_caps":[...],"total_volumes":[...]}: one price per UTC midnight
+    /// (the newest as of now). An id CoinGecko does not know is a 404 {"error":"coin not found"}: a configuration error.
+    /// </summary>
+    public Task<MarketReading> ReadDailyAsync(TrackedAsset asset, int days, CancellationToken cancellationToken)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture, $"/api/v3/coins/{Uri.EscapeDataString(asset.CoinGeckoId)}/market_chart?vs_currency=usd&days={days}&interval=daily");
+        return JsonUpstream.ReadAsync(http, path, SourceName, logger, root => ParseChart(root, asset), cancellationToken, (status, message) =>
+        {
+            if (status != 404)
+            {
+                return null;
+            }
+
+            MarketLog.UnknownCoinGeckoId(logger, asset.CoinGeckoId, asset.Symbol);
+            return MarketReading.Failed($"HTTP 404: {message ?? "not found"}") with { ConfigurationErrors = [UnknownId(asset)] };
+        });
+    }
+
+    internal static string UnknownId(TrackedAsset asset) => $"CoinGecko does not know the id '{asset.CoinGeckoId}' ({asset.Symbol}): check Market:Assets";
+
+    private static MarketReading ParseChart(JsonElement root, TrackedAsset asset)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("prices", out var prices) || prices.ValueKind != JsonValueKind.Array)
+        {
+            return MarketReading.Failed("response has no prices");
+        }
+
+        var points = new List<SourceQuote>(prices.GetArrayLength());
+        foreach (var pair in prices.EnumerateArray())
+        {
+            if (pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2
+                && pair[0].ValueKind == JsonValueKind.Number && pair[0].TryGetInt64(out var milliseconds)
+                && pair[1].ValueKind == JsonValueKind.Number && pair[1].GetDouble() is var price && double.IsFinite(price) && price > 0)
+            {
+                points.Add(new SourceQuote(asset.Symbol, price, DateTimeOffset.FromUnixTimeMilliseconds(milliseconds), SourceName));
+            }
+        }
+
+        return MarketReading.Ok(points);
+    }
+
     /// <summary>
     /// {"bitcoin":{"usd":67187.33,"last_updated_at":1711356300}}; a coin without a usable price is left out. CoinGecko
     /// leaves out ids it does not know: when it answered for others, that is a configuration error, said as one.
@@ -34,6 +82,7 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
         }
 
         var quotes = new List<SourceQuote>(assets.Count);
+        var unknown = new List<string>();
         foreach (var asset in assets)
         {
             if (root.TryGetProperty(asset.CoinGeckoId, out var coin)
@@ -47,9 +96,10 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
             else if (!root.TryGetProperty(asset.CoinGeckoId, out _) && root.EnumerateObject().Any())
             {
                 MarketLog.UnknownCoinGeckoId(logger, asset.CoinGeckoId, asset.Symbol);
+                unknown.Add(UnknownId(asset));
             }
         }
 
-        return MarketReading.Ok(quotes);
+        return MarketReading.Ok(quotes) with { ConfigurationErrors = unknown };
     }
 }

@@ -15,4 +15,16 @@ internal static partial class MarketLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Market snapshot at {TakenAt:O}: {Fresh} fresh, {Unusable} missing or stale")]
     public static partial void SnapshotTaken(ILogger logger, DateTimeOffset takenAt, int fresh, int unusable);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Backfill of {Asset} from {Source} failed: {Reason} (tried again later)")]
+    public static partial void BackfillFailed(ILogger logger, string asset, string source, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Backfilled {Asset} from {Source}: asked {Days} days, wrote {Written} daily rows")]
+    public static partial void Backfilled(ILogger logger, string asset, string source, int days, int written);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Backfill pass: {Calls} provider calls, {Written} daily rows written, {Failed} assets failed or waiting, {Settled} already complete; {Seconds:F1} s")]
+    public static partial void BackfillPass(ILogger logger, int calls, int written, int failed, int settled, double seconds);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "CoinGecko budget ({Plan} plan): {Polls} polls + {Backfill} backfill calls = {Credits} credits a month at most (limit {Limit}, {Percent:F1} %); up to {Attempts} attempts with retries; {PerMinute} calls/min allowed, backfill paced every {Interval}")]
+    public static partial void Budget(ILogger logger, CoinGeckoPlan plan, int polls, int backfill, int credits, int limit, double percent, int attempts, int perMinute, TimeSpan interval);
 }

@@ -57,3 +57,20 @@ public static class Assets
 
 /// <summary>What the last market tick did and how long it took (wall time).</summary>
 public sealed record TickSummary(DateTimeOffset StartedAt, TimeSpan Duration, int Subscribers, int Notifications);
+
+/// <summary>The days the backfill already asked a provider for (whatever it had), and its last failure, for one asset.</summary>
+public sealed record BackfillMark(DateOnly? CoveredFrom, DateOnly? CoveredTo, DateTimeOffset? FailedAt, string? Error)
+{
+    public bool Covers(DateOnly day) => CoveredFrom is { } from && CoveredTo is { } to && day >= from && day <= to;
+}
+
+/// <summary>How a market source is doing: ok, failing (an outage: errors, timeouts), or misconfigured (it answers, but not for an id we asked).</summary>
+public enum SourceStatus
+{
+    Ok,
+    Failing,
+    Misconfigured,
+}
+
+/// <summary>A source's state since <see cref="Since"/>, with its last error (kept after it recovers, with its time).</summary>
+public sealed record SourceState(string Source, SourceStatus State, DateTimeOffset Since, string? LastError, DateTimeOffset? LastErrorAt);

@@ -17,9 +17,33 @@ public sealed class MarketOptions : IValidatableObject
 
     public MarketMode Mode { get; set; } = MarketMode.Replay;
 
-    /// <summary>Tracked assets as "SYMBOL=coingecko-id" pairs separated by commas.</summary>
-    [Required]
-    public string Assets { get; set; } = "BTC=bitcoin,ETH=ethereum,UST=terrausd,LUNA=terra-luna,USDC=usd-coin,USDT=tether";
+    /// <summary>
+    /// The assets a replay tracks by default: what the shipped history holds (BTC, UST, LUNA, USDC) and the two a rule
+    /// most often names (ETH, USDT: "no data" in a replay).
+    /// </summary>
+    public const string ReplayAssets = "BTC=bitcoin,ETH=ethereum,UST=terrausd,LUNA=terra-luna,USDC=usd-coin,USDT=tether";
+
+    /// <summary>
+    /// The assets live mode tracks by default: the top 20 by market capitalisation on CoinGecko (stablecoins aside, as of
+    /// late 2025) and the main dollar stablecoins, with their CoinGecko API ids — all fetched in one simple/price call.
+    /// </summary>
+    public const string LiveAssets =
+        "BTC=bitcoin,ETH=ethereum,XRP=ripple,BNB=binancecoin,SOL=solana,TRX=tron,DOGE=dogecoin,ADA=cardano,HYPE=hyperliquid,"
+        + "LINK=chainlink,BCH=bitcoin-cash,XLM=stellar,SUI=sui,AVAX=avalanche-2,LTC=litecoin,HBAR=hedera-hashgraph,"
+        + "TON=the-open-network,SHIB=shiba-inu,DOT=polkadot,UNI=uniswap,"
+        + "USDT=tether,USDC=usd-coin,USDE=ethena-usde,DAI=dai,USDS=usds,FDUSD=first-digital-usd,PYUSD=paypal-usd";
+
+    /// <summary>Tracked assets as "SYMBOL=coingecko-id" pairs separated by commas; empty: <see cref="ReplayAssets"/> or <see cref="LiveAssets"/> by mode.</summary>
+    public string Assets { get; set; } = "";
+
+    /// <summary>Fill the daily history the rules need from the providers before the first poll (and each UTC day what is missing).</summary>
+    public bool Backfill { get; set; } = true;
+
+    /// <summary>How long the backfill waits before asking again for an asset whose history call failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan BackfillRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    private string EffectiveAssets => string.IsNullOrWhiteSpace(Assets) ? (Mode == MarketMode.Live ? LiveAssets : ReplayAssets) : Assets;
 
     /// <summary>A price older than this, when polled, is recorded as missing.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
@@ -40,11 +64,15 @@ public sealed class MarketOptions : IValidatableObject
     [Range(typeof(TimeSpan), "2.00:00:00", "3650.00:00:00")]
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(31);
 
-    /// <summary>Days of daily highs and closes loaded per tick, for drawdown rules (their N-day window at most this).</summary>
-    [Range(Rules.DrawdownRule.MaxDays, 366)]
-    public int DailyHistoryDays { get; set; } = 31;
+    /// <summary>
+    /// Days of daily highs and closes the tick loads, for drawdown and portfolio rules: at least the longest window a rule
+    /// may ask for (<see cref="Rules.DrawdownRule.MaxDays"/>), so any rule a subscriber saves has its whole window. The
+    /// backtest loads what its own rules need (<see cref="HistoryNeeds"/>).
+    /// </summary>
+    [Range(Rules.DrawdownRule.MaxDays, 3650)]
+    public int DailyHistoryDays { get; set; } = Rules.DrawdownRule.MaxDays;
 
-    public IReadOnlyList<TrackedAsset> TrackedAssets => ParseAssets(Assets, out _);
+    public IReadOnlyList<TrackedAsset> TrackedAssets => ParseAssets(EffectiveAssets, out _);
 
     public TimeSpan StalenessLimitFor(string asset) =>
         string.Equals(asset, Market.Assets.FearAndGreed, StringComparison.OrdinalIgnoreCase) ? IndexStalenessLimit : PriceStalenessLimit;
@@ -58,7 +86,7 @@ public sealed class MarketOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ParseAssets(Assets, out var error);
+        ParseAssets(EffectiveAssets, out var error);
         if (error is not null)
         {
             yield return new ValidationResult(error, [nameof(Assets)]);
@@ -123,14 +151,82 @@ public abstract class UpstreamOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed class CoinGeckoOptions : UpstreamOptions
+/// <summary>CoinGecko's API plans (https://www.coingecko.com/en/api/pricing).</summary>
+public enum CoinGeckoPlan
+{
+    /// <summary>No key, https://api.coingecko.com: the public API, its rate varying with traffic.</summary>
+    Keyless,
+
+    /// <summary>A free Demo key (x-cg-demo-api-key), https://api.coingecko.com: 30 calls/min, 10,000 calls a month, 365 days of history.</summary>
+    Demo,
+
+    /// <summary>A paid key (x-cg-pro-api-key), https://pro-api.coingecko.com: Basic 250 calls/min and 100,000 a month and up.</summary>
+    Pro,
+}
+
+public sealed class CoinGeckoOptions : UpstreamOptions, IValidatableObject
 {
     public const string Section = "CoinGecko";
+    public const string PublicBaseUrl = "https://api.coingecko.com";
+    public const string ProBaseUrl = "https://pro-api.coingecko.com";
 
-    public CoinGeckoOptions() => BaseUrl = "https://api.coingecko.com";
+    public CoinGeckoOptions() => BaseUrl = PublicBaseUrl;
 
-    /// <summary>Optional demo API key, sent as the x-cg-demo-api-key header.</summary>
+    /// <summary>Keyless, Demo or Pro: which key header, which host, and which published limits the budget is held to.</summary>
+    public CoinGeckoPlan Plan { get; set; } = CoinGeckoPlan.Keyless;
+
+    /// <summary>The Demo or Pro API key (a secret: local.settings.json or Key Vault).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Older name of a Demo key: sent as x-cg-demo-api-key (and the plan taken as Demo) when ApiKey is not set.</summary>
     public string? DemoApiKey { get; set; }
+
+    /// <summary>Calls per minute the plan allows; 0: the plan's published figure (Keyless 5, Demo 30, Pro 250).</summary>
+    [Range(0, 100_000)]
+    public int CallsPerMinute { get; set; }
+
+    /// <summary>Calls per month the plan allows; 0: the plan's published figure (Keyless and Demo 10,000, Pro 100,000 — Basic, the smallest paid plan).</summary>
+    [Range(0, 100_000_000)]
+    public int MonthlyCallLimit { get; set; }
+
+    /// <summary>The market poll's schedule (the MarketPollSchedule setting), for the budget.</summary>
+    public string PollSchedule { get; internal set; } = "0 */5 * * * *";
+
+    public CoinGeckoPlan EffectivePlan => Plan == CoinGeckoPlan.Keyless && !string.IsNullOrWhiteSpace(DemoApiKey) ? CoinGeckoPlan.Demo : Plan;
+
+    public string? EffectiveApiKey => string.IsNullOrWhiteSpace(ApiKey) ? (string.IsNullOrWhiteSpace(DemoApiKey) ? null : DemoApiKey) : ApiKey;
+
+    /// <summary>The header a key travels in: x-cg-pro-api-key on Pro, x-cg-demo-api-key otherwise.</summary>
+    public string KeyHeader => EffectivePlan == CoinGeckoPlan.Pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key";
+
+    /// <summary>Pro keys work only on the Pro host: a Pro plan left on the public default URL goes to https://pro-api.coingecko.com.</summary>
+    public string EffectiveBaseUrl => EffectivePlan == CoinGeckoPlan.Pro && BaseUrl.TrimEnd('/') == PublicBaseUrl ? ProBaseUrl : BaseUrl;
+
+    public int EffectiveCallsPerMinute => CallsPerMinute > 0 ? CallsPerMinute : EffectivePlan switch
+    {
+        CoinGeckoPlan.Pro => 250,
+        CoinGeckoPlan.Demo => 30,
+        _ => 5,
+    };
+
+    public int EffectiveMonthlyCallLimit => MonthlyCallLimit > 0 ? MonthlyCallLimit : EffectivePlan == CoinGeckoPlan.Pro ? 100_000 : 10_000;
+
+    /// <summary>Days of history a market_chart call may ask for: the public API (Keyless, Demo) serves the past 365 days only.</summary>
+    public int MaxHistoryDays => EffectivePlan == CoinGeckoPlan.Pro ? 3650 : 365;
+
+    /// <summary>Time between two backfill calls; empty: a fifth under the plan's calls per minute (Demo: 2.5 s), leaving room for the polls.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan? BackfillPace { get; set; }
+
+    public TimeSpan BackfillCallInterval => BackfillPace ?? TimeSpan.FromMinutes(1.25 / EffectiveCallsPerMinute);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EffectivePlan != CoinGeckoPlan.Keyless && EffectiveApiKey is null)
+        {
+            yield return new ValidationResult($"CoinGecko:ApiKey is required on the {EffectivePlan} plan.", [nameof(ApiKey)]);
+        }
+    }
 }
 
 public sealed class AlternativeMeOptions : UpstreamOptions

@@ -3,24 +3,32 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Market;
 
-/// <summary>Reads every configured source, judges each value's freshness, and stores the snapshot.</summary>
+/// <summary>
+/// Reads every configured source, judges each value's freshness, and stores the snapshot and each source's state. The
+/// first poll of the app (and the first of each UTC day) runs the backfill first, so the snapshot it takes is evaluated
+/// against a full year of daily history.
+/// </summary>
 public sealed class MarketPoller(
     IEnumerable<IMarketSource> sources,
     MarketStore store,
+    MarketBackfill backfill,
     IOptions<MarketOptions> options,
     TimeProvider time,
     ILogger<MarketPoller> logger)
 {
     public async Task<MarketSnapshot> PollAsync(CancellationToken cancellationToken)
     {
+        await backfill.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var market = options.Value;
         var tracked = market.TrackedAssets;
         var seen = new Dictionary<string, SourceQuote>(StringComparer.OrdinalIgnoreCase);
         var polledAt = time.GetUtcNow();
         bool Trusted(SourceQuote q) => q.AsOf <= polledAt + MaxClockSkew;
+        var readings = new List<(string Source, MarketReading Reading)>();
         foreach (var source in sources)
         {
             var reading = await source.ReadAsync(tracked, cancellationToken).ConfigureAwait(false);
+            readings.Add((source.Name, reading));
             foreach (var quote in reading.Quotes)
             {
                 // The newest value wins, but one stamped in the future never beats one that is not.
@@ -36,6 +44,12 @@ public sealed class MarketPoller(
         var snapshot = new MarketSnapshot(now, quotes);
         await store.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
 
+        // After the snapshot's time is taken: the state's reads and writes never age the values it judges.
+        foreach (var (source, reading) in readings)
+        {
+            await RecordStateAsync(source, reading, polledAt, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var quote in quotes.Where(q => q.Status != QuoteStatus.Ok))
         {
             MarketLog.QuoteUnusable(logger, quote.Asset, quote.Status, now, quote.AsOf);
@@ -44,6 +58,24 @@ public sealed class MarketPoller(
         var fresh = quotes.Count(q => q.Status == QuoteStatus.Ok);
         MarketLog.SnapshotTaken(logger, now, fresh, quotes.Count - fresh);
         return snapshot;
+    }
+
+    /// <summary>
+    /// Keeps the source's state for the health endpoint: ok, failing since the first failure, or misconfigured (it
+    /// answered, but not for an id we asked), with the last error. Written only when it changes.
+    /// </summary>
+    private async Task RecordStateAsync(string source, MarketReading reading, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var error = reading.Failure ?? (reading.ConfigurationErrors.Count > 0 ? string.Join("; ", reading.ConfigurationErrors) : null);
+        var status = reading.ConfigurationErrors.Count > 0 ? SourceStatus.Misconfigured : reading.Failure is null ? SourceStatus.Ok : SourceStatus.Failing;
+        var known = await store.ReadSourceStateAsync(source, cancellationToken).ConfigureAwait(false);
+        if (known is not null && known.State == status && (error is null || error == known.LastError))
+        {
+            return;
+        }
+
+        var since = known is not null && known.State == status ? known.Since : now;
+        await store.SaveSourceStateAsync(new SourceState(source, status, since, error ?? known?.LastError, error is null ? known?.LastErrorAt : now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How far ahead of our clock a provider's timestamp may be and still be taken (as of now).</summary>

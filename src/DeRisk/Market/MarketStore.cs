@@ -73,6 +73,121 @@ public sealed class MarketStore(DeRiskTables tables)
         }
     }
 
+    /// <summary>
+    /// Stores backfilled daily values of one asset in the tables the poller writes: each point a history row (only those
+    /// a tick can still read: as of <paramref name="historyFrom"/> or later; older ones housekeeping would delete) and its
+    /// day's row. A day already stored is left as it is, except the last two, which polls may be filling: the point is
+    /// folded into them as a polled value would be. Returns how many days were written.
+    /// </summary>
+    public async Task<int> SaveBackfillAsync(string asset, IReadOnlyList<SourceQuote> points, IReadOnlySet<DateOnly> storedDays, DateOnly today, DateTimeOffset historyFrom, CancellationToken cancellationToken)
+    {
+        var history = points.Where(p => p.AsOf >= historyFrom).Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(asset, RowKeys.NewestFirst(p.AsOf)) { ["Value"] = p.Value, ["AsOf"] = p.AsOf, ["Source"] = p.Source }));
+        foreach (var batch in history.Chunk(100))
+        {
+            await tables.MarketHistory.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var written = 0;
+        var days = points.GroupBy(p => Assets.DayOf(p.AsOf)).Where(d => d.Key <= today).ToList();
+        foreach (var recent in days.Where(d => d.Key >= today.AddDays(-1)))
+        {
+            foreach (var point in recent)
+            {
+                await SaveDailyAsync(asset, point.AsOf, point.Value, cancellationToken).ConfigureAwait(false);
+            }
+
+            written++;
+        }
+
+        var older = days.Where(d => d.Key < today.AddDays(-1) && !storedDays.Contains(d.Key)).ToList();
+        foreach (var batch in older.Chunk(100))
+        {
+            var rows = batch.Select(d =>
+            {
+                var close = d.MaxBy(p => p.AsOf)!;
+                return new TableEntity(asset, DayKey(d.Key)) { ["High"] = d.Max(p => p.Value), ["Close"] = close.Value, ["CloseAsOf"] = close.AsOf };
+            }).ToList();
+            try
+            {
+                await tables.MarketDaily.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == StorageStatus.Conflict)
+            {
+                // Another instance backfilled some of these days meanwhile: fold them one by one (idempotent).
+                foreach (var point in batch.SelectMany(d => d))
+                {
+                    await SaveDailyAsync(asset, point.AsOf, point.Value, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            written += batch.Length;
+        }
+
+        return written;
+    }
+
+    /// <summary>What the backfill already asked a provider for, for one asset (null: never).</summary>
+    public async Task<BackfillMark?> ReadBackfillMarkAsync(string asset, CancellationToken cancellationToken)
+    {
+        var row = await tables.MarketSnapshots.GetEntityIfExistsAsync<TableEntity>(BackfillPartition, asset, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } mark)
+        {
+            return null;
+        }
+
+        DateOnly? Day(string name) => mark.GetString(name) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new BackfillMark(Day("CoveredFrom"), Day("CoveredTo"), mark.GetDateTimeOffset("FailedAt"), mark.GetString("Error"));
+    }
+
+    public Task SaveBackfillMarkAsync(string asset, BackfillMark mark, CancellationToken cancellationToken) =>
+        tables.MarketSnapshots.UpsertEntityAsync(new TableEntity(BackfillPartition, asset)
+        {
+            ["CoveredFrom"] = mark.CoveredFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["CoveredTo"] = mark.CoveredTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["FailedAt"] = mark.FailedAt,
+            ["Error"] = mark.Error,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    private const string BackfillPartition = "backfill";
+
+    /// <summary>A source's state as the last poll left it (null: never polled).</summary>
+    public async Task<SourceState?> ReadSourceStateAsync(string source, CancellationToken cancellationToken)
+    {
+        var row = await tables.MarketSnapshots.GetEntityIfExistsAsync<TableEntity>(SourcePartition, source, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } state ? ToSourceState(state) : null;
+    }
+
+    /// <summary>Every source's state, by name.</summary>
+    public async Task<IReadOnlyDictionary<string, SourceState>> ReadSourceStatesAsync(CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, SourceState>(StringComparer.Ordinal);
+        await foreach (var row in tables.MarketSnapshots.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SourcePartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            states[row.RowKey] = ToSourceState(row);
+        }
+
+        return states;
+    }
+
+    public Task SaveSourceStateAsync(SourceState state, CancellationToken cancellationToken) =>
+        tables.MarketSnapshots.UpsertEntityAsync(new TableEntity(SourcePartition, state.Source)
+        {
+            ["State"] = state.State.ToString(),
+            ["Since"] = state.Since,
+            ["LastError"] = state.LastError,
+            ["LastErrorAt"] = state.LastErrorAt,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    private static SourceState ToSourceState(TableEntity row) => new(
+        row.RowKey,
+        Enum.TryParse<SourceStatus>(row.GetString("State"), out var status) ? status : SourceStatus.Ok,
+        row.GetDateTimeOffset("Since") ?? default,
+        row.GetString("LastError"),
+        row.GetDateTimeOffset("LastErrorAt"));
+
+    private const string SourcePartition = "source";
+
     /// <summary>The daily rows of one asset for days in [from, to], oldest first.</summary>
     public async Task<DailyPoint[]> ReadDailyAsync(string asset, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

@@ -146,12 +146,24 @@ public sealed class MarketView
             return false;
         }
 
-        for (var i = points.Length - 1; i >= 0; i--)
+        // Binary search on the ascending days: a 365-day portfolio window looks up 365 days per held asset.
+        int lo = 0, hi = points.Length - 1;
+        while (lo <= hi)
         {
-            if (points[i].Day == day)
+            var mid = lo + ((hi - lo) / 2);
+            if (points[mid].Day == day)
             {
-                point = points[i];
+                point = points[mid];
                 return true;
+            }
+
+            if (points[mid].Day < day)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 
@@ -255,25 +267,37 @@ public readonly record struct PortfolioValue(bool HasData, double Now, double Hi
     public double DrawdownPercent => High <= 0 ? 0 : ((Now / High) - 1) * 100;
 }
 
-/// <summary>Builds the tick's view: the snapshot plus each tracked asset's recent history, one query per asset.</summary>
+/// <summary>
+/// Builds the tick's view: the snapshot plus each tracked asset's recent history and its daily rows for the longest
+/// window a rule may ask for (Market:DailyHistoryDays), the assets read side by side.
+/// </summary>
 public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Options.IOptions<MarketOptions> options)
 {
     public async Task<MarketView> LoadAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
     {
         var market = options.Value;
-        var history = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);
-        var daily = new Dictionary<string, DailyPoint[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (var symbol in market.AllSymbols)
+        var today = Assets.DayOf(snapshot.TakenAt);
+        var loaded = await Task.WhenAll(market.AllSymbols.Select(async symbol =>
         {
             var from = snapshot.TakenAt - market.HistoryWindow - market.StalenessLimitFor(symbol);
-            history[symbol] = await store.ReadHistoryAsync(symbol, from, snapshot.TakenAt + market.StalenessLimitFor(symbol), cancellationToken).ConfigureAwait(false);
-            if (symbol != Assets.FearAndGreed)
+            var history = await store.ReadHistoryAsync(symbol, from, snapshot.TakenAt + market.StalenessLimitFor(symbol), cancellationToken).ConfigureAwait(false);
+            var daily = symbol == Assets.FearAndGreed
+                ? null
+                : await store.ReadDailyAsync(symbol, today.AddDays(-market.DailyHistoryDays), today, cancellationToken).ConfigureAwait(false);
+            return (symbol, history, daily);
+        })).ConfigureAwait(false);
+
+        var histories = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);
+        var dailies = new Dictionary<string, DailyPoint[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (symbol, history, daily) in loaded)
+        {
+            histories[symbol] = history;
+            if (daily is not null)
             {
-                var today = Assets.DayOf(snapshot.TakenAt);
-                daily[symbol] = await store.ReadDailyAsync(symbol, today.AddDays(-market.DailyHistoryDays), today, cancellationToken).ConfigureAwait(false);
+                dailies[symbol] = daily;
             }
         }
 
-        return new MarketView(snapshot, history, market.StalenessLimitFor, daily);
+        return new MarketView(snapshot, histories, market.StalenessLimitFor, dailies);
     }
 }

@@ -6,7 +6,7 @@ namespace DeRisk.Market;
 /// </summary>
 public static class ReplayMarket
 {
-    public static MarketView ViewAt(ReplayDataset data, DateTimeOffset now, IEnumerable<string> symbols, Func<string, TimeSpan> stalenessLimit, TimeSpan historyWindow, int dailyDays = 31)
+    public static MarketView ViewAt(ReplayDataset data, DateTimeOffset now, IEnumerable<string> symbols, Func<string, TimeSpan> stalenessLimit, TimeSpan historyWindow, int dailyDays = Rules.DrawdownRule.MaxDays)
     {
         var quotes = new List<SnapshotQuote>();
         var history = new Dictionary<string, HistoryPoint[]>(StringComparer.OrdinalIgnoreCase);

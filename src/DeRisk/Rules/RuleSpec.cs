@@ -156,7 +156,7 @@ public sealed record DepegRule(string Asset, double Percent) : RuleSpec
 public sealed record DrawdownRule(string Asset, double Percent, int Days) : RuleSpec
 {
     public const string Kind = "drawdown";
-    public const int MaxDays = 30;
+    public const int MaxDays = 365;
 
     [JsonIgnore]
     public override IReadOnlyList<string> Symbols => [Asset];

@@ -94,7 +94,7 @@ public sealed class MalformedRequestTests(AzuriteFixture azurite) : LocalHostWit
         { "POST", "/api/me/rules", Json, """{"kind":"priceLevel","asset":"BTC","comparison":"below","price":-5}""", 400, "price" },
         { "POST", "/api/me/rules", Json, """{"kind":"sentiment","comparison":"atOrBelow","value":101}""", 400, "comparison" },
         { "POST", "/api/me/rules", Json, """{"kind":"depeg","asset":"BTC","percent":3}""", 400, "asset" },
-        { "POST", "/api/me/rules", Json, """{"kind":"drawdown","asset":"BTC","percent":20,"days":365}""", 400, "days" },
+        { "POST", "/api/me/rules", Json, """{"kind":"drawdown","asset":"BTC","percent":20,"days":366}""", 400, "days" },
         { "POST", "/api/me/rules", Json, """{"kind":"allOf","rules":[]}""", 400, "rules" },
         { "POST", "/api/me/rules", Json, "\"priceChange\"", 400, "$" },
         { "POST", "/api/me/rules", Json, HugeRule, 413, null },

@@ -76,7 +76,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         lock (_requests)
         {
-            _requests.Add(context.Request.Path + context.Request.QueryString + " " + context.Request.Headers["x-cg-demo-api-key"]);
+            _requests.Add(context.Request.Path + context.Request.QueryString + " " + context.Request.Headers["x-cg-demo-api-key"]
+                + (context.Request.Headers.TryGetValue("x-cg-pro-api-key", out var pro) ? " pro:" + pro : ""));
         }
 
         Func<HttpContext, Task>? next;

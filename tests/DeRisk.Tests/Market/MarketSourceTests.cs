@@ -100,7 +100,8 @@ public sealed class MarketSourceTests : IAsyncLifetime
 
         var reading = await CoinGecko.ReadAsync(Assets, default);
 
-        Assert.Equal("HTTP 429", reading.Failure);
+        // The provider's own words travel with the failure (to the log and to /api/ops/health).
+        Assert.Equal("HTTP 429: You've exceeded the Rate Limit.", reading.Failure);
         Assert.Single(_coinGecko.Requests);
     }
 
@@ -112,7 +113,7 @@ public sealed class MarketSourceTests : IAsyncLifetime
 
         var reading = await CoinGecko.ReadAsync(Assets, default);
 
-        Assert.Equal("HTTP 503", reading.Failure);
+        Assert.Equal("HTTP 503: service unavailable", reading.Failure);
         Assert.Empty(reading.Quotes);
     }
 

@@ -68,7 +68,7 @@ public sealed class DrawdownRuleParserTests
     private static readonly RuleParser Parser = new(asset => asset is "BTC" or "UST" or "USDC" or "LUNA");
 
     [Theory]
-    [InlineData("""{"kind":"drawdown","asset":"BTC","percent":20,"days":31}""", "days")]
+    [InlineData("""{"kind":"drawdown","asset":"BTC","percent":20,"days":366}""", "days")]
     [InlineData("""{"kind":"drawdown","asset":"BTC","percent":20,"days":2.5}""", "days")]
     [InlineData("""{"kind":"portfolioDrawdown","holdings":{"BTC":-1},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings.BTC")]
     [InlineData("""{"kind":"portfolioDrawdown","holdings":{"DOGE":1},"percent":20,"days":30,"maxRiskPercent":60}""", "holdings.DOGE")]

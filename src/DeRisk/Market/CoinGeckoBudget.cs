@@ -1,0 +1,99 @@
+using System.Globalization;
+using Cronos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeRisk.Market;
+
+/// <summary>
+/// CoinGecko calls in a month (31 days) for a configuration, against the plan's published monthly limit. A credit is
+/// a successful call (CoinGecko: "each successful request (HTTP 200) deducts 1 credit"), so: one per poll (every
+/// tracked id in the one simple/price call) plus the backfill, which makes at most one successful market_chart call
+/// per asset per UTC day. Retries follow failed attempts, which cost no credit but do count against the per-minute
+/// rate: <see cref="Attempts"/> is the worst case with every attempt retried.
+/// </summary>
+public sealed record CoinGeckoBudget(CoinGeckoPlan Plan, int Polls, int Backfill, int Limit, int Attempts, int PerMinute, TimeSpan BackfillInterval)
+{
+    public const int DaysInMonth = 31;
+
+    public int Credits => Polls + Backfill;
+
+    public bool Holds => Credits <= Limit;
+
+    public double Percent => 100.0 * Credits / Limit;
+
+    public static CoinGeckoBudget For(CoinGeckoOptions coinGecko, int assets, string pollSchedule)
+    {
+        var polls = PollsPerMonth(pollSchedule);
+        var backfill = assets * DaysInMonth;
+        return new CoinGeckoBudget(
+            coinGecko.EffectivePlan, polls, backfill, coinGecko.EffectiveMonthlyCallLimit,
+            (polls + backfill) * (1 + coinGecko.RetryAttempts), coinGecko.EffectiveCallsPerMinute, coinGecko.BackfillCallInterval);
+    }
+
+    /// <summary>
+    /// Occurrences of a timer schedule in a 31-day month: an NCRONTAB expression (six fields, seconds first, as the
+    /// Functions host reads it; or five) counted with Cronos, or a TimeSpan period ("00:05:00").
+    /// </summary>
+    public static int PollsPerMonth(string schedule)
+    {
+        var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var to = from.AddDays(DaysInMonth);
+        if (!schedule.Contains(' ', StringComparison.Ordinal) && TimeSpan.TryParse(schedule, CultureInfo.InvariantCulture, out var period) && period > TimeSpan.Zero)
+        {
+            return (int)Math.Ceiling((to - from) / period);
+        }
+
+        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        var cron = CronExpression.Parse(schedule, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        return cron.GetOccurrences(from, to, fromInclusive: true, toInclusive: false).Count();
+    }
+}
+
+/// <summary>
+/// In live mode, works the CoinGecko budget out when the options are first read (at start: ValidateOnStart), logs it,
+/// and refuses to start when it exceeds the plan's monthly limit — naming the settings to change.
+/// </summary>
+public sealed class CoinGeckoBudgetValidator(IOptions<MarketOptions> market, ILogger<CoinGeckoBudgetValidator> logger) : IValidateOptions<CoinGeckoOptions>
+{
+    // The options are built (and validated) once for IOptions and once for the start-up check: the figures are logged once.
+    private int _logged;
+
+    public ValidateOptionsResult Validate(string? name, CoinGeckoOptions options)
+    {
+        try
+        {
+            if (market.Value.Mode != MarketMode.Live)
+            {
+                return ValidateOptionsResult.Success;
+            }
+        }
+        catch (OptionsValidationException)
+        {
+            // Market's own settings are wrong: that is reported by their validation, once.
+            return ValidateOptionsResult.Skip;
+        }
+
+        CoinGeckoBudget budget;
+        try
+        {
+            budget = For(options);
+        }
+        catch (CronFormatException ex)
+        {
+            return ValidateOptionsResult.Fail($"MarketPollSchedule '{options.PollSchedule}' is not a schedule: {ex.Message}");
+        }
+
+        if (Interlocked.Exchange(ref _logged, 1) == 0)
+        {
+            MarketLog.Budget(logger, budget.Plan, budget.Polls, budget.Backfill, budget.Credits, budget.Limit, budget.Percent, budget.Attempts, budget.PerMinute, budget.BackfillInterval);
+        }
+
+        return budget.Holds
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"CoinGecko budget exceeded: MarketPollSchedule '{options.PollSchedule}' makes {budget.Polls} polls a month and the backfill of {market.Value.TrackedAssets.Count} assets (Market:Assets) up to {budget.Backfill} calls: {budget.Credits} > {budget.Limit}, the {budget.Plan} plan's monthly limit (CoinGecko:Plan, CoinGecko:MonthlyCallLimit). Poll less often, track fewer assets or change plan."));
+    }
+
+    public CoinGeckoBudget For(CoinGeckoOptions options) => CoinGeckoBudget.For(options, market.Value.TrackedAssets.Count, options.PollSchedule);
+}
