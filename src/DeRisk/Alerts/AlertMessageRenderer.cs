@@ -71,10 +71,10 @@ public static class AlertMessageRenderer
         var lines = rules.Select(r => r.Name is { } name ? $"{name}: {Phrase(r, market, Detail.Full)}" : Phrase(r, market, Detail.Full)).ToList();
         var advice = allClear ? "The condition has cleared; your rule is armed again." : Advice(rules, market);
         var asOf = market.Now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var manage = consoleUrl is null ? null : new Uri(consoleUrl, "#rules").ToString();
-        var stop = consoleUrl is null ? null : new Uri(consoleUrl, "#profile").ToString();
+        var manage = consoleUrl is null ? null : new Uri(consoleUrl, "#/rules").ToString();
+        var stop = consoleUrl is null ? null : new Uri(consoleUrl, "#/profile").ToString();
         const string Why = "You get this because you set these rules at DeRisk.";
-        const string StopHow = "Change or stop your alerts in the DeRisk console, or with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
+        const string StopHow = "Change or stop your alerts in the DeRisk console, or with the DeRisk API (PUT or DELETE /api/me/rules/{id}, DELETE /api/me).";
 
         var text = new System.Text.StringBuilder()
             .Append(head).Append(" (market data as of ").Append(asOf).AppendLine(")").AppendLine();
@@ -115,13 +115,13 @@ public static class AlertMessageRenderer
     {
         ArgumentNullException.ThrowIfNull(smsText);
         var text = smsText.EndsWith(StopFooter, StringComparison.Ordinal) ? smsText[..^StopFooter.Length].TrimEnd() : smsText;
-        var manage = consoleUrl is null ? "" : "\nManage your rules: " + new Uri(consoleUrl, "#rules");
+        var manage = consoleUrl is null ? "" : "\nManage your rules: " + new Uri(consoleUrl, "#/rules");
         var body = $"{text}\n\nThis alert came by email because its SMS could not be delivered: {why}.\n\n{EmailFooter}{manage}";
         return new EmailContent(SubjectOf(text), body, "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><p>" + Html(body).Replace("\n", "<br>", StringComparison.Ordinal) + "</p></body></html>");
     }
 
     /// <summary>How the email says why it came and how to stop it, when there is no console link.</summary>
-    public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts in the DeRisk console, or with the DeRisk API (PATCH or DELETE /api/me/rules/{id}, DELETE /api/me).";
+    public const string EmailFooter = "You get this because you set this rule at DeRisk. Change or stop your alerts in the DeRisk console, or with the DeRisk API (PUT or DELETE /api/me/rules/{id}, DELETE /api/me).";
 
     /// <summary>A subject from a text's first line, short enough for a mail client's list.</summary>
     public static string SubjectOf(string text)

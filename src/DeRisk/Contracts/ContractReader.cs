@@ -244,6 +244,11 @@ public static class ContractReader
 /// <summary>Errors per field path, in the order they were found; several per field are kept.</summary>
 public sealed class FieldErrors
 {
+    /// <summary>The most fields one answer names: a 16 KB body of mistakes must not become a far larger problem reply.</summary>
+    public const int MaxFields = 50;
+
+    private const string More = "More mistakes were found; fix these first.";
+
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     public int Count => _errors.Count;
@@ -252,10 +257,19 @@ public sealed class FieldErrors
     {
         if (!_errors.TryGetValue(field, out var list))
         {
+            if (_errors.Count >= MaxFields)
+            {
+                _errors.TryAdd("$", [More]);
+                return;
+            }
+
             _errors[field] = list = [];
         }
 
-        list.Add(message);
+        if (list.Count < 4)
+        {
+            list.Add(message);
+        }
     }
 
     /// <summary>Whether any error was recorded at or under <paramref name="path"/>.</summary>

@@ -11,7 +11,7 @@ public sealed class PreviewOptions
     [Range(1, 10_000)]
     public int PerSubscriberPerHour { get; set; } = 60;
 
-    /// <summary>The longest range one preview replays, in days (one tick a day): about two years by default.</summary>
-    [Range(1, 1_100)]
+    /// <summary>The longest range one preview replays, in days (one tick a day): about two years by default; at least the named "lastYear".</summary>
+    [Range(365, 1_100)]
     public int MaxDays { get; set; } = 731;
 }

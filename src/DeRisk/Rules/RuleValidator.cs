@@ -114,6 +114,12 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
         f.Range("days", rule.Days, 0, DrawdownRule.MaxDays);
         f.Range("maxRiskPercent", rule.MaxRiskPercent, 0, 100);
         var holdings = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (rule.Holdings.Count > PortfolioDrawdownRule.MaxHoldings)
+        {
+            f.Error("holdings", $"Must list 1 to {PortfolioDrawdownRule.MaxHoldings} assets.");
+            return rule;
+        }
+
         foreach (var (name, quantity) in rule.Holdings)
         {
             var asset = name.Trim().ToUpperInvariant();

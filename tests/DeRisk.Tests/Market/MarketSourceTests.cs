@@ -26,7 +26,8 @@ public sealed class MarketSourceTests : IAsyncLifetime
             ["Market:Mode"] = "Live",
             ["CoinGecko:BaseUrl"] = _coinGecko.BaseAddress.ToString(),
             ["CoinGecko:DemoApiKey"] = "demo-key",
-            ["CoinGecko:Timeout"] = "00:00:00.300",
+            // Long enough that a loaded machine never turns a slow first answer into a timeout (no test here waits for one).
+            ["CoinGecko:Timeout"] = "00:00:10",
             ["CoinGecko:RetryAttempts"] = "1",
             ["CoinGecko:RetryDelay"] = "00:00:00.010",
             ["CoinGecko:MaxRetryDelay"] = "00:00:00.050",

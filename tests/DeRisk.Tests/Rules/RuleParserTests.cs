@@ -133,6 +133,20 @@ public sealed class RuleContractTests
     }
 
     [Fact]
+    public void A_body_full_of_mistakes_gets_a_bounded_answer()
+    {
+        var unknown = string.Join(",", Enumerable.Range(0, 400).Select(i => $"\"field{i}\":1"));
+        var holdings = string.Join(",", Enumerable.Range(0, 400).Select(i => $"\"COIN{i}\":1"));
+
+        var many = Errors($$"""{"kind":"depeg","asset":"UST","percent":3,{{unknown}}}""");
+        var portfolio = Errors($$"""{"kind":"portfolioDrawdown","holdings":{{{holdings}}},"percent":20,"days":30,"maxRiskPercent":50}""");
+
+        Assert.Equal(FieldErrors.MaxFields + 1, many.Count);
+        Assert.Equal("More mistakes were found; fix these first.", many["$"].Single());
+        Assert.Equal(["holdings"], portfolio.Keys);
+    }
+
+    [Fact]
     public void Typed_fields_keep_the_written_form_in_storage()
     {
         var rule = (PriceChangeRule)Parser.Parse(JsonDocument.Parse("""{"window":"7d","asset":" btc ","direction":"rise","percent":12.5,"kind":"priceChange","for":"90m","repeatEvery":"2d"}""").RootElement).Rule!;

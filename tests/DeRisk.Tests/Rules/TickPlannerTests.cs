@@ -138,8 +138,8 @@ public sealed class TickPlannerTests
             Assert.Contains(System.Net.WebUtility.HtmlEncode(phrase), email.Html, StringComparison.Ordinal);
         }
 
-        Assert.Contains("https://derisk.example.com/api/console/#rules", email.Text, StringComparison.Ordinal);
-        Assert.Contains("href=\"https://derisk.example.com/api/console/#profile\"", email.Html, StringComparison.Ordinal);
+        Assert.Contains("https://derisk.example.com/api/console/#/rules", email.Text, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://derisk.example.com/api/console/#/profile\"", email.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("Reply STOP", email.Text, StringComparison.Ordinal);
         Assert.Contains("market data as of 2022-05-10 00:00 UTC", email.Text, StringComparison.Ordinal);
     }
