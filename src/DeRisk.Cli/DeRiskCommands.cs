@@ -23,6 +23,17 @@ public static class DeRiskCommands
     public const int BadInput = 2;
 
     /// <summary>
+    /// The console for errors and warnings (stderr in the program): never wrapped by Spectre, so each problem is one
+    /// line for grep and logs (a terminal still wraps what it shows).
+    /// </summary>
+    public static IAnsiConsole ErrorConsole(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 4096;
+        return console;
+    }
+
+    /// <summary>
     /// The commands, writing results to <paramref name="console"/> and errors and warnings to <paramref name="error"/>
     /// (stderr in the real program; the same console when none is given).
     /// </summary>
