@@ -15,10 +15,31 @@ namespace DeRisk.Cli;
 public static class DeRiskCommands
 {
     public const int Ok = 0;
+
+    /// <summary>The report could not be written (after the input was checked).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad arguments or a bad rules file: every problem is on the error console.</summary>
     public const int BadInput = 2;
 
-    public static RootCommand Build(IAnsiConsole console)
+    /// <summary>
+    /// The console for errors and warnings (stderr in the program): never wrapped by Spectre, so each problem is one
+    /// line for grep and logs (a terminal still wraps what it shows).
+    /// </summary>
+    public static IAnsiConsole ErrorConsole(TextWriter writer)
     {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 4096;
+        return console;
+    }
+
+    /// <summary>
+    /// The commands, writing results to <paramref name="console"/> and errors and warnings to <paramref name="error"/>
+    /// (stderr in the real program; the same console when none is given).
+    /// </summary>
+    public static RootCommand Build(IAnsiConsole console, IAnsiConsole? error = null)
+    {
+        error ??= console;
         var rules = new Option<FileInfo>("--rules") { Description = "Rules file (JSON): preferences and rules, each with an id", Required = true };
         var from = new Option<string>("--from") { Description = "First day, yyyy-MM-dd", DefaultValueFactory = _ => "2022-01-01" };
         var to = new Option<string>("--to") { Description = "Last day, yyyy-MM-dd", DefaultValueFactory = _ => "2022-12-31" };
@@ -27,7 +48,7 @@ public static class DeRiskCommands
         {
             rules, from, to, output,
         };
-        backtest.SetAction((result, cancellationToken) => Task.FromResult(Backtest(console, result.GetValue(rules)!, result.GetValue(from)!, result.GetValue(to)!, result.GetValue(output))));
+        backtest.SetAction((result, cancellationToken) => Task.FromResult(Backtest(console, error, result.GetValue(rules)!, result.GetValue(from)!, result.GetValue(to)!, result.GetValue(output))));
         var count = new Option<int>("--subscribers") { Description = "How many synthetic subscribers to write", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed writes the same subscribers)", DefaultValueFactory = _ => 1 };
         var connection = new Option<string>("--connection") { Description = "Storage connection string", DefaultValueFactory = _ => "UseDevelopmentStorage=true" };
@@ -37,15 +58,15 @@ public static class DeRiskCommands
         {
             count, seed, connection, prefix, shards,
         };
-        seedCommand.SetAction((result, cancellationToken) => SeedAsync(console, result.GetValue(count), result.GetValue(seed), result.GetValue(connection)!, result.GetValue(prefix)!, result.GetValue(shards), cancellationToken));
+        seedCommand.SetAction((result, cancellationToken) => SeedAsync(console, error, result.GetValue(count), result.GetValue(seed), result.GetValue(connection)!, result.GetValue(prefix)!, result.GetValue(shards), cancellationToken));
         return new RootCommand("DeRisk: de-risk alerts for crypto holders") { backtest, seedCommand };
     }
 
-    private static async Task<int> SeedAsync(IAnsiConsole console, int count, int seed, string connection, string prefix, int shards, CancellationToken cancellationToken)
+    private static async Task<int> SeedAsync(IAnsiConsole console, IAnsiConsole error, int count, int seed, string connection, string prefix, int shards, CancellationToken cancellationToken)
     {
         if (count is < 1 or > 10_000_000 || seed is < 0 or > 0xFFFFFF)
         {
-            console.MarkupLine("[red]--subscribers must be 1 to 10,000,000 and --seed 0 to 16,777,215.[/]");
+            error.MarkupLine("[red]error:[/] --subscribers must be 1 to 10,000,000 and --seed 0 to 16,777,215.");
             return BadInput;
         }
 
@@ -76,28 +97,39 @@ public static class DeRiskCommands
         return Ok;
     }
 
-    private static int Backtest(IAnsiConsole console, FileInfo rulesFile, string fromText, string toText, DirectoryInfo? output)
+    private static int Backtest(IAnsiConsole console, IAnsiConsole error, FileInfo rulesFile, string fromText, string toText, DirectoryInfo? output)
     {
-        if (!TryDay(fromText, out var from) || !TryDay(toText, out var to) || to < from)
+        // Every problem with the input is found before anything runs, and all of them are reported at once.
+        var problems = new List<string>();
+        var fromOk = TryDay(fromText, out var from);
+        var toOk = TryDay(toText, out var to);
+        if (!fromOk)
         {
-            console.MarkupLine("[red]--from and --to must be days (yyyy-MM-dd), --from not after --to.[/]");
-            return BadInput;
+            problems.Add($"--from '{fromText}' is not a day (yyyy-MM-dd).");
         }
 
-        if (!rulesFile.Exists)
+        if (!toOk)
         {
-            console.MarkupLineInterpolated($"[red]Rules file {rulesFile.FullName} does not exist.[/]");
-            return BadInput;
+            problems.Add($"--to '{toText}' is not a day (yyyy-MM-dd).");
+        }
+
+        if (fromOk && toOk && to < from)
+        {
+            problems.Add($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}.");
         }
 
         var market = new MarketOptions { Assets = "BTC=bitcoin,ETH=ethereum,UST=terrausd,LUNA=terra-luna,USDC=usd-coin,USDT=tether" };
-        var (parsed, errors) = BacktestRules.Parse(File.ReadAllText(rulesFile.FullName), market.IsTracked);
-        if (parsed is null)
+        var parsed = ReadRules(rulesFile, market, problems);
+        if (output is not null && OutputProblem(output, create: problems.Count == 0) is { } outputProblem)
         {
-            console.MarkupLineInterpolated($"[red]{rulesFile.Name} is not a valid rules file:[/]");
-            foreach (var (field, messages) in errors)
+            problems.Add(outputProblem);
+        }
+
+        if (problems.Count > 0 || parsed is null)
+        {
+            foreach (var problem in problems)
             {
-                console.MarkupLineInterpolated($"  [yellow]{field}[/]: {string.Join(" ", messages)}");
+                error.MarkupLineInterpolated($"[red]error:[/] {problem}");
             }
 
             return BadInput;
@@ -123,53 +155,175 @@ public static class DeRiskCommands
 
         clock.Stop();
         Print(console, report, clock.Elapsed);
+        foreach (var warning in DataWarnings(parsed, report, ReplayDataset.Default))
+        {
+            error.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+        }
+
         if (output is not null)
         {
-            output.Create();
             var json = Path.Combine(output.FullName, "notifications.json");
             var chart = Path.Combine(output.FullName, "chart.png");
-            ReportFiles.WriteJson(report, json);
-            ReportFiles.WriteChart(report, ReplayDataset.Default, chart);
-            console.MarkupLineInterpolated($"Wrote [blue]{json}[/] and [blue]{chart}[/]");
+            try
+            {
+                ReportFiles.WriteJson(report, json);
+                ReportFiles.WriteChart(report, parsed, ReplayDataset.Default, chart);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.MarkupLineInterpolated($"[red]error:[/] --out {output.FullName}: could not write the report: {e.Message}");
+                return Failed;
+            }
+
+            console.MarkupLineInterpolated($"Wrote [blue]{json}[/]");
+            console.MarkupLineInterpolated($"Wrote [blue]{chart}[/]");
         }
 
         return Ok;
     }
 
+    /// <summary>The rules file parsed, or null with every error in it added to <paramref name="problems"/>, each named by its path.</summary>
+    private static BacktestRules? ReadRules(FileInfo rulesFile, MarketOptions market, List<string> problems)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(rulesFile.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(rulesFile.Exists ? $"--rules {rulesFile.FullName}: cannot be read ({e.Message})" : $"--rules {rulesFile.FullName}: no such file.");
+            return null;
+        }
+
+        var (parsed, errors) = BacktestRules.Parse(text, market.IsTracked);
+        foreach (var (field, messages) in errors)
+        {
+            problems.Add($"{rulesFile.Name}: {field}: {string.Join(" ", messages)}");
+        }
+
+        return parsed;
+    }
+
+    /// <summary>
+    /// Why the report cannot go to <paramref name="output"/>, or null. A file where a folder is expected is found
+    /// without touching the disk; with <paramref name="create"/> (the other inputs are good) the folder is created
+    /// and a file written to it and deleted, so an unwritable folder is found before the backtest runs.
+    /// </summary>
+    internal static string? OutputProblem(DirectoryInfo output, bool create)
+    {
+        for (var folder = output; folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(folder.FullName))
+            {
+                return folder.FullName == output.FullName
+                    ? $"--out {output.FullName}: is a file, not a folder."
+                    : $"--out {output.FullName}: {folder.FullName} is a file, not a folder.";
+            }
+        }
+
+        if (!create)
+        {
+            return null;
+        }
+
+        try
+        {
+            output.Create();
+            using (File.Create(Path.Combine(output.FullName, $".derisk-{Environment.ProcessId}.tmp"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--out {output.FullName}: cannot write there ({e.Message})";
+        }
+    }
+
+    /// <summary>
+    /// One line per rule that meets no data on some ticks: the assets it reads that the shipped history lacks in the
+    /// range (none at all, or not before / after a date), and how many ticks it had no data.
+    /// </summary>
+    internal static IEnumerable<string> DataWarnings(BacktestRules rules, BacktestReport report, ReplayDataset data)
+    {
+        foreach (var rule in rules.Rules)
+        {
+            var reasons = new List<string>();
+            foreach (var symbol in rule.Spec.Symbols.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var name = symbol == Assets.FearAndGreed ? "Fear & Greed" : symbol.ToUpperInvariant();
+                var series = data.Series(symbol);
+                if (series.Count == 0)
+                {
+                    reasons.Add($"no {name} history in the shipped data");
+                    continue;
+                }
+
+                var first = series[0].AsOf;
+                var last = series[^1].AsOf;
+                var before = report.Range.Start < first ? $"before {first:yyyy-MM-dd}" : null;
+                var after = report.Range.End > last.AddDays(1) ? $"after {last:yyyy-MM-dd}" : null;
+                if (before is not null || after is not null)
+                {
+                    reasons.Add($"no {name} history {string.Join(" or ", new[] { before, after }.OfType<string>())}");
+                }
+            }
+
+            var noData = report.Rules.FirstOrDefault(r => r.RuleId == rule.Id)?.NoDataTicks ?? 0;
+            if (reasons.Count == 0 && noData == 0)
+            {
+                continue;
+            }
+
+            var ticks = $"{Num(noData)} of {Num(report.Range.Ticks)} ticks without data";
+            yield return reasons.Count > 0
+                ? $"rule '{rule.Id}': {string.Join("; ", reasons)}; {ticks}"
+                : $"rule '{rule.Id}': {ticks} (gaps in the shipped history, or too little of it before a tick for the rule's window)";
+        }
+    }
+
     private static void Print(IAnsiConsole console, BacktestReport report, TimeSpan elapsed)
     {
+        // Readable at 80 columns: short headers, dates and numbers never broken (NoWrap), long text wrapped at words.
         var messages = new Table().Title($"What your rules would have sent, {report.Range.From:yyyy-MM-dd} to {report.Range.To:yyyy-MM-dd}")
-            .AddColumn("Time (UTC)").AddColumn("Rules").AddColumn("Message");
+            .AddColumn(new TableColumn("Time (UTC)").NoWrap()).AddColumn("Rules").AddColumn("Message");
         foreach (var n in report.Notifications)
         {
             var time = n.Time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-                + (n.DeliverAt is { } at ? $" (sent {at.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)})" : "");
-            messages.AddRow(Markup.Escape(time), Markup.Escape(string.Join(", ", n.RuleIds)), Markup.Escape(n.Text));
+                + (n.DeliverAt is { } at ? "\n" + $"sent {at.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)}" : "");
+            messages.AddRow(Markup.Escape(time), Markup.Escape(string.Join("\n", n.RuleIds)), Markup.Escape(n.Text));
         }
 
         console.Write(messages);
 
-        var rules = new Table().Title("Per rule").AddColumn("Rule").AddColumn("Kind").AddColumn("Messages", c => c.RightAligned())
-            .AddColumn("Episodes", c => c.RightAligned()).AddColumn("Resolved", c => c.RightAligned()).AddColumn("Days without data", c => c.RightAligned());
+        var rules = new Table().Title("Per rule").AddColumn("Rule").AddColumn("Kind")
+            .AddColumn(new TableColumn("Messages").RightAligned().NoWrap()).AddColumn(new TableColumn("Episodes").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Resolved").RightAligned().NoWrap()).AddColumn(new TableColumn("No data").RightAligned().NoWrap());
         foreach (var r in report.Rules)
         {
             rules.AddRow(Markup.Escape(r.RuleId), r.Kind, Num(r.Notifications), Num(r.Episodes), Num(r.Resolved), Num(r.NoDataTicks));
         }
 
         console.Write(rules);
+        console.MarkupLine("[grey]No data: ticks on which the rule had no data to read.[/]");
 
-        var episodes = new Table().Title("Each episode and what followed").AddColumn("Rule").AddColumn("Fired (UTC)").AddColumn("Asset")
-            .AddColumn("Price", c => c.RightAligned()).AddColumn("Bottom", c => c.RightAligned()).AddColumn("Days ahead of bottom", c => c.RightAligned())
-            .AddColumn("Move to bottom", c => c.RightAligned()).AddColumn("Move after 7 d", c => c.RightAligned());
+        var episodes = new Table().Title("Each episode and what followed")
+            .AddColumn("Rule, fired").AddColumn(new TableColumn("Asset").NoWrap())
+            .AddColumn(new TableColumn("Price").RightAligned().NoWrap()).AddColumn(new TableColumn("Bottom").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Lead").RightAligned().NoWrap()).AddColumn(new TableColumn("To bottom").RightAligned())
+            .AddColumn(new TableColumn("7 d on").RightAligned().NoWrap());
         foreach (var e in report.Episodes)
         {
-            episodes.AddRow(Markup.Escape(e.RuleId), e.FiredAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.Asset,
-                Price(e.PriceAtAlert), $"{Price(e.Bottom)} ({e.BottomAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})",
-                e.DaysAheadOfBottom.ToString("0", CultureInfo.InvariantCulture), Percent(e.MoveToBottomPercent),
+            episodes.AddRow(Markup.Escape(e.RuleId) + "\n" + e.FiredAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.Asset,
+                Price(e.PriceAtAlert), Price(e.Bottom) + "\n" + e.BottomAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                e.DaysAheadOfBottom.ToString("0", CultureInfo.InvariantCulture) + " d", Percent(e.MoveToBottomPercent),
                 e.MoveAfter7DaysPercent is { } week ? Percent(week) : "-");
         }
 
         console.Write(episodes);
+        console.MarkupLine("[grey]Lead: days from the alert to the lowest price up to the end of the range (Bottom); 7 d on: the move a week after.[/]");
         console.MarkupLineInterpolated($"{report.Notifications.Count} messages, {report.Episodes.Count} episodes, {report.Capped} held back by the daily cap; {report.Range.Ticks} ticks in {elapsed.TotalMilliseconds:0} ms.");
     }
 
@@ -179,7 +333,7 @@ public static class DeRiskCommands
         ? "$" + value.ToString("#,##0", CultureInfo.InvariantCulture)
         : "$" + value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string Percent(double value) => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
+    private static string Percent(double value) => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 
     private static bool TryDay(string text, out DateOnly day) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);

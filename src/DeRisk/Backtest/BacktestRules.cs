@@ -31,10 +31,15 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rules", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            var array = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("rules", out var found) ? found : default;
+            var hasRules = array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0;
+            if (!hasRules)
             {
                 errors["rules"] = ["Required: a non-empty array of rules."];
-                return (null, errors);
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return (null, errors);
+                }
             }
 
             foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("timeZone" or "quietHours" or "dailyCap" or "rules")))
@@ -42,7 +47,13 @@ public sealed record BacktestRules(DeliveryPreferences Preferences, IReadOnlyLis
                 errors[property.Name.Length <= 40 ? property.Name : property.Name[..40]] = ["Unknown field."];
             }
 
+            // The preferences are checked even without rules, so that one pass reports every error in the file.
             var preferences = ReadPreferences(root, errors);
+            if (!hasRules)
+            {
+                return (null, errors);
+            }
+
             var parser = new RuleParser(isTrackedAsset);
             var rules = new List<StoredRule>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
