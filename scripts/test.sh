@@ -52,14 +52,16 @@ fi
 
 log=$(mktemp)
 # Progress: a line per test as it finishes ("Passed <name> [time]"), failures in full, then the summary.
-dotnet test DeRiskFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+# What the tests wrote to standard output (host logs) is kept out of the progress, not out of a failure's report.
+dotnet test DeRiskFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
+  | awk '/^  Standard Output Messages:/ { skip = 1; next } /^  (Passed|Failed|Skipped) |^(Passed|Failed)!|^Results File|^Total tests/ { skip = 0 } !skip'
 status=${PIPESTATUS[0]}
 
 passed=0 failed=0
 while read -r line; do
   p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done < <(grep -E '^(Passed|Failed)! ' "$log")
+done < <(grep -E '^(Passed|Failed)! |^ +(Passed|Failed): +[0-9]+ *$' "$log")
 rm -f "$log"
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
