@@ -219,8 +219,8 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
 
         await Expect(Heading(page, "Your rules")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Profile" }).ClickAsync();
-        await Expect(page.Locator("#channels [data-channel='sms'] > p")).ToHaveTextAsync($"Mobile number: {phone} (active)");
-        await Expect(page.Locator("#channels [data-channel='email'] > p")).ToHaveTextAsync($"Email address: {email} (active)");
+        await Expect(page.Locator("#channels [data-channel='sms'] > p:first-child")).ToHaveTextAsync($"Mobile number: {phone} (active)");
+        await Expect(page.Locator("#channels [data-channel='email'] > p:first-child")).ToHaveTextAsync($"Email address: {email} (active)");
         Assert.Empty(_consoleErrors);
     }
 
@@ -268,15 +268,31 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
         Assert.Equal("anyOf", saved.GetProperty("kind").GetString());
         Assert.Equal(25, saved.GetProperty("rules")[1].GetProperty("value").GetInt32());
 
-        // Deleting takes a second, explicit step.
+        // Deleting takes a second, explicit step, and the confirmation starts on "Keep it": Enter twice deletes nothing.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Keep it" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete this rule" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await subscriber.Client.GetAsync($"/api/me/rules/{ruleId}")).StatusCode);
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete this rule" }).ClickAsync();
         await Expect(page.GetByText("No rules yet.")).ToBeVisibleAsync();
         Assert.Equal("[]", await (await subscriber.Client.GetAsync("/api/me/rules")).Content.ReadAsStringAsync());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Profile" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account…" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete everything" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete my account…" })).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await subscriber.Client.GetAsync("/api/me")).StatusCode);
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account…" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete everything" })).ToBeFocusedAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
         await ShotAsync(page, "11-delete-account-confirmation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete everything" }).ClickAsync();
         await Expect(Heading(page, "Sign up or sign in")).ToBeVisibleAsync();
@@ -284,6 +300,136 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
 
         Assert.All(_consoleErrors, e => Assert.Equal("Failed to load resource: the server responded with a status of 400 (Bad Request)", e));
     }
+
+    [Fact]
+    public async Task The_rule_form_keeps_a_rules_name_and_asset_and_shows_a_rule_it_cannot_represent_read_only()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550707");
+        var depegId = await AddRuleAsync(subscriber.Client, new { name = "Peg watch", kind = "depeg", asset = "UST", percent = 3 });
+        var nested = new
+        {
+            kind = "anyOf",
+            rules = new object[]
+            {
+                new { kind = "allOf", rules = new object[] { new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 10, window = "24h" }, new { kind = "sentiment", when = "atOrBelow", value = 20 } } },
+                new { kind = "depeg", asset = "USDC", percent = 2 },
+            },
+        };
+        var nestedId = await AddRuleAsync(subscriber.Client, nested);
+        var nestedBefore = await RuleJsonAsync(subscriber.Client, nestedId);
+
+        // The asset choices are what GET /api/assets lists (here a shorter list than the host tracks, without UST).
+        var page = await NewPageAsync(new ViewportSize { Width = 1000, Height = 900 }, subscriber.Token);
+        await page.RouteAsync("**/api/assets", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = """{"snapshotAt":null,"assets":[{"symbol":"BTC","kind":"price","stablecoin":false,"status":"ok"},{"symbol":"USDC","kind":"price","stablecoin":true,"status":"ok"},{"symbol":"FNG","kind":"index","stablecoin":false,"status":"ok"}]}""",
+        }));
+        await page.GotoAsync(new Uri(_base, "#/rules/new").ToString());
+        await Expect(page.GetByLabel("Asset").Locator("option")).ToHaveTextAsync(["BTC", "USDC"]);
+        await page.GetByLabel("Kind").SelectOptionAsync("depeg");
+        await Expect(page.GetByLabel("Stablecoin").Locator("option")).ToHaveTextAsync(["USDC"]);
+
+        // The list shows the rule's name; editing keeps UST (not in the list) and the name goes back on save.
+        await page.GotoAsync(new Uri(_base, "#/rules").ToString());
+        await Expect(page.Locator($"[data-rule-id='{depegId}'] .rule-name")).ToHaveTextAsync("Peg watch");
+        await page.Locator($"[data-rule-id='{depegId}']").GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Expect(Heading(page, "Edit rule")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Name (optional)")).ToHaveValueAsync("Peg watch");
+        await Expect(page.GetByLabel("Stablecoin")).ToHaveValueAsync("UST");
+        await page.GetByLabel("Name (optional)").FillAsync("UST peg");
+        await ShotAsync(page, "12-rule-name-and-untracked-asset");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator($"[data-rule-id='{depegId}'] .rule-name")).ToHaveTextAsync("UST peg");
+        var saved = JsonDocument.Parse(await RuleJsonAsync(subscriber.Client, depegId)).RootElement;
+        Assert.Equal(("UST peg", "UST"), (saved.GetProperty("name").GetString(), saved.GetProperty("asset").GetString()));
+
+        // A combination nested deeper than the form goes: its JSON, read-only, and no way to save it with defaults.
+        await page.Locator($"[data-rule-id='{nestedId}']").GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Expect(page.GetByText("edit this rule with the API", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(page.Locator(".rule-json")).ToContainTextAsync("\"allOf\"");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Kind")).ToHaveCountAsync(0);
+        await ShotAsync(page, "13-rule-read-only");
+        Assert.Equal(nestedBefore, await RuleJsonAsync(subscriber.Client, nestedId));
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task Removing_the_only_number_asks_first_and_shows_the_APIs_conflict_once_and_an_empty_daily_cap_is_not_sent()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550708");
+        var capBefore = JsonDocument.Parse(await (await subscriber.Client.GetAsync("/api/me")).Content.ReadAsStringAsync()).RootElement.GetProperty("dailyCap").GetInt32();
+        var page = await NewPageAsync(new ViewportSize { Width = 390, Height = 844 }, subscriber.Token);
+        await page.GotoAsync(new Uri(_base, "#/profile").ToString());
+        var sms = page.Locator("#channels [data-channel='sms']");
+        await Expect(sms).ToContainTextAsync("reply STOP to any DeRisk SMS");
+        await Expect(sms).ToContainTextAsync("reply START");
+
+        // Enter twice on the button keeps the number.
+        await sms.GetByRole(AriaRole.Button, new() { Name = "Stop SMS: remove this number" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(sms.GetByRole(AriaRole.Button, new() { Name = "Keep it" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(sms.GetByRole(AriaRole.Button, new() { Name = "Yes, remove this number" })).ToHaveCountAsync(0);
+
+        // Confirmed twice: the API's 409 (the only confirmed address) is shown, once.
+        for (var i = 0; i < 2; i++)
+        {
+            await sms.GetByRole(AriaRole.Button, new() { Name = "Stop SMS: remove this number" }).ClickAsync();
+            await sms.GetByRole(AriaRole.Button, new() { Name = "Yes, remove this number" }).ClickAsync();
+            await Expect(sms.GetByRole(AriaRole.Alert)).ToContainTextAsync("This is your only confirmed address");
+        }
+
+        await Expect(sms.GetByRole(AriaRole.Alert)).ToHaveCountAsync(1);
+        await ShotAsync(page, "14-remove-only-number");
+        Assert.Equal(HttpStatusCode.OK, (await subscriber.Client.GetAsync("/api/me")).StatusCode);
+
+        // An empty daily cap is refused beside the field, not sent as "".
+        await page.GetByLabel("Most alerts a day").FillAsync("");
+        await page.Locator("#preferences").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("[data-path='dailyCap'] > .error")).ToContainTextAsync("from 1 to 50");
+        await Expect(page.GetByLabel("Most alerts a day")).ToBeFocusedAsync();
+        var capAfter = JsonDocument.Parse(await (await subscriber.Client.GetAsync("/api/me")).Content.ReadAsStringAsync()).RootElement.GetProperty("dailyCap").GetInt32();
+        Assert.Equal(capBefore, capAfter);
+
+        Assert.All(_consoleErrors, e => Assert.Equal("Failed to load resource: the server responded with a status of 409 (Conflict)", e));
+    }
+
+    [Fact]
+    public async Task A_bad_rule_address_and_an_answer_that_is_not_JSON_show_a_problem_not_a_script_error()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550709");
+        var page = await NewPageAsync(new ViewportSize { Width = 1000, Height = 800 }, subscriber.Token);
+        await page.GotoAsync(_base + "#/rules/edit/%");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That address does not name a rule.");
+        await page.GotoAsync(new Uri(_base, "#/rules/edit/a.b").ToString());
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That address does not name a rule.");
+
+        // A 200 that is HTML, then one that claims JSON and is not: a problem at the top of the form.
+        await page.GotoAsync(new Uri(_base, "#/rules/new").ToString());
+        await Expect(Heading(page, "New rule")).ToBeVisibleAsync();
+        foreach (var (type, body) in new[] { ("text/html", "<html><body>Gateway</body></html>"), ("application/json", "{\"markers\":") })
+        {
+            await page.RouteAsync("**/api/preview", route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = type, Body = body }));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview on real history" }).ClickAsync();
+            await Expect(page.Locator(".form-error")).ToHaveTextAsync("The DeRisk server sent an answer the console could not read.");
+            await page.UnrouteAsync("**/api/preview");
+        }
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    private static async Task<string> AddRuleAsync(HttpClient client, object rule)
+    {
+        var answer = await client.PostAsJsonAsync("/api/me/rules", rule);
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        return JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string> RuleJsonAsync(HttpClient client, string ruleId) =>
+        JsonDocument.Parse(await (await client.GetAsync($"/api/me/rules/{ruleId}")).Content.ReadAsStringAsync()).RootElement.GetProperty("rule").GetRawText();
 
     private async Task<IPage> NewPageAsync(ViewportSize viewport, string? token = null)
     {

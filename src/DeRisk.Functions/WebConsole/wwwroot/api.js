@@ -40,12 +40,29 @@ export async function api(method, path, body) {
   }
 
   const type = response.headers.get('content-type') ?? '';
-  const data = response.status !== 204 && type.includes('json') ? await response.json() : null;
+  let data = null;
+  let unreadable = false;
+  if (response.status !== 204 && type.includes('json')) {
+    try {
+      data = await response.json();
+    } catch {
+      unreadable = true;
+    }
+  } else if (response.status !== 204) {
+    unreadable = true;
+  }
+
+  // Every success of the API but 204 is JSON: anything else (a proxy's HTML page, a cut-off body) is a problem, not data.
+  if (response.ok && unreadable) {
+    return { ok: false, status: response.status, problem: { title: 'The DeRisk server sent an answer the console could not read.' } };
+  }
+
   if (response.ok) return { ok: true, status: response.status, data };
   if (response.status === 401 && token) {
     session.token = null;
     window.dispatchEvent(new CustomEvent('derisk:signedout', { detail: 'Your session has ended; sign in again.' }));
   }
 
-  return { ok: false, status: response.status, problem: data ?? { title: response.statusText || `HTTP ${response.status}` } };
+  const problem = data !== null && typeof data === 'object' && !Array.isArray(data) ? data : null;
+  return { ok: false, status: response.status, problem: problem ?? { title: response.statusText || `HTTP ${response.status}` } };
 }

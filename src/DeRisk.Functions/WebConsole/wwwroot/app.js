@@ -2,7 +2,7 @@
 
 import { api, session } from './api.js';
 import { h, field, select, showProblem, clearErrors, formError, formatTime } from './dom.js';
-import { ruleEditor, lifecycleFields, describe } from './rules.js';
+import { ruleEditor, lifecycleFields, describe, fitsForm, useAssets } from './rules.js';
 import { renderPreview } from './preview.js';
 
 const view = document.getElementById('view');
@@ -169,13 +169,15 @@ async function rulesPage() {
       });
       no.addEventListener('click', () => route());
       actions.replaceChildren(h('span', { text: 'Delete this rule?' }), yes, no);
-      yes.focus();
+      // Focus on the safe choice: a second Enter keeps the rule.
+      no.focus();
     });
     actions.append(
       h('a', { className: 'button secondary', href: `#/rules/edit/${encodeURIComponent(item.id)}`, text: 'Edit' }),
       h('button', { type: 'button', className: 'secondary', text: 'Test now', onclick: () => testRule(item, output) }),
       remove);
     list.append(h('li', { dataset: { ruleId: item.id } },
+      item.rule.name ? h('p', { className: 'rule-name', text: item.rule.name }) : null,
       h('p', { className: 'rule-text', text: describe(item.rule) }),
       h('p', { className: 'meta', text: `${item.rule.kind} · added ${formatTime(item.createdAt)}` }),
       actions));
@@ -207,8 +209,11 @@ async function testRule(item, output) {
 
 async function ruleFormPage(ruleId) {
   let existing = null;
-  if (ruleId) {
-    const answer = await api('GET', `me/rules/${encodeURIComponent(ruleId)}`);
+  const [answer, assets] = await Promise.all([
+    ruleId ? api('GET', `me/rules/${encodeURIComponent(ruleId)}`) : null,
+    api('GET', 'assets'),
+  ]);
+  if (answer) {
     if (!answer.ok) {
       page('Edit rule', problemText(answer.problem));
       return;
@@ -217,9 +222,25 @@ async function ruleFormPage(ruleId) {
     existing = answer.data.rule;
   }
 
+  // Without the list the form still offers the rule's own asset (or BTC), and the API checks what is saved.
+  useAssets(assets.ok ? assets.data?.assets : []);
+  if (existing && !fitsForm(existing)) {
+    // Never shown with defaults (and saved that way): the rule as the API holds it, read-only.
+    page('Edit rule',
+      h('p', { className: 'note', text: 'This form cannot show this rule without changing it (a kind, field or nesting it does not support), so edit this rule with the API (PUT /api/me/rules/{ruleId}).' }),
+      h('pre', { className: 'rule-json', tabindex: '0', 'aria-label': 'The rule as JSON', text: JSON.stringify(existing, null, 2) }),
+      h('p', {}, h('a', { className: 'button secondary', href: '#/rules', text: 'Back to the rules' })));
+    return;
+  }
+
   const editor = ruleEditor(existing ?? { kind: 'priceChange', asset: 'BTC', direction: 'drop', percent: 10, window: '24h' });
   const lifecycle = lifecycleFields(existing ?? {});
-  const read = () => lifecycle.apply(editor.read());
+  const name = h('input', { type: 'text', name: 'name', maxlength: 40, autocomplete: 'off', value: existing?.name ?? '' });
+  const read = () => {
+    const rule = lifecycle.apply(editor.read());
+    if (name.value.trim()) rule.name = name.value.trim();
+    return rule;
+  };
 
   const rangeKind = select([['last30Days', 'The last 30 days of history'], ['lastYear', 'The last year of history'], ['custom', 'Dates I choose']], 'last30Days', { name: 'range' });
   const from = h('input', { type: 'date', name: 'from', value: '2022-05-01' });
@@ -230,6 +251,7 @@ async function ruleFormPage(ruleId) {
   const result = h('section', { className: 'preview', id: 'preview', 'aria-label': 'Preview' });
   const form = h('form', { novalidate: true, className: 'card' },
     formError(),
+    field('Name (optional)', name, { path: 'name', hint: 'Up to 40 characters, e.g. "BTC crash"; shown in your list and in messages when it fits.' }),
     editor.element,
     lifecycle.element,
     h('fieldset', { className: 'preview-range' }, h('legend', { text: 'Preview: what would this rule have sent?' }),
@@ -294,7 +316,7 @@ async function alertsPage() {
     return;
   }
 
-  const names = new Map((rules.ok ? rules.data : []).map(r => [r.id, describe(r.rule)]));
+  const names = new Map((rules.ok ? rules.data : []).map(r => [r.id, r.rule.name ?? describe(r.rule)]));
   const { rules: states, notifications } = alerts.data;
   page('Alerts',
     states.length
@@ -333,10 +355,16 @@ async function profilePage() {
   preferences.addEventListener('submit', async event => {
     event.preventDefault();
     clearErrors(preferences);
+    if (cap.value === '') {
+      // Empty (or not a number, which the browser reports as empty): there is no "no cap" to send.
+      showProblem(preferences, { errors: { dailyCap: ['Enter the most alerts a day, a whole number from 1 to 50.'] } });
+      return;
+    }
+
     const body = {
       timeZone: zone.value,
       quietHours: quietStart.value || quietEnd.value ? { start: quietStart.value, end: quietEnd.value } : null,
-      dailyCap: Number.isNaN(cap.valueAsNumber) ? cap.value : cap.valueAsNumber,
+      dailyCap: cap.valueAsNumber,
     };
     const saved = await api('PATCH', 'me', body);
     if (!saved.ok) {
@@ -354,13 +382,14 @@ async function profilePage() {
   const danger = h('section', { className: 'card danger-zone' }, h('h2', { text: 'Delete my account' }),
     h('p', { text: 'Removes your profile, rules, alert history, addresses and tokens. It cannot be undone.' }));
   const start = h('button', { type: 'button', className: 'danger', text: 'Delete my account…' });
+  const dangerProblem = h('div', { className: 'problem' });
   start.addEventListener('click', () => {
     const yes = h('button', { type: 'button', className: 'danger', text: 'Yes, delete everything' });
     const no = h('button', { type: 'button', className: 'secondary', text: 'Cancel', onclick: () => route() });
     yes.addEventListener('click', async () => {
       const deleted = await api('DELETE', 'me');
       if (!deleted.ok) {
-        danger.append(problemText(deleted.problem));
+        dangerProblem.replaceChildren(problemText(deleted.problem));
         return;
       }
 
@@ -370,9 +399,10 @@ async function profilePage() {
       location.hash = '#/signup';
     });
     start.replaceWith(h('div', { className: 'actions', role: 'group', 'aria-label': 'Confirm deletion' }, h('strong', { text: 'Are you sure?' }), yes, no));
-    yes.focus();
+    // Focus on the safe choice: a second Enter cancels.
+    no.focus();
   });
-  danger.append(start);
+  danger.append(start, dangerProblem);
 
   page('Profile', h('p', { className: 'meta', text: `Subscriber ${me.id}, since ${formatTime(me.createdAt)}; ${me.rules} rule${me.rules === 1 ? '' : 's'}.` }),
     preferences, channels, danger);
@@ -382,18 +412,40 @@ function channelRow(channel, label, address, state, field_) {
   const row = h('div', { className: 'channel', dataset: { channel } },
     h('p', {}, h('strong', { text: `${label}: ` }), address ? `${address} (${state})` : 'none'));
   if (address) {
-    const remove = h('button', { type: 'button', className: 'secondary', text: channel === 'sms' ? 'Stop SMS: remove this number' : 'Remove this address' });
-    remove.addEventListener('click', async () => {
-      const answer = await api('DELETE', `me/channels/${channel}`);
-      if (!answer.ok) {
-        row.append(problemText(answer.problem));
-        return;
-      }
+    if (channel === 'sms') {
+      row.append(h('p', { className: 'hint', text: 'To pause SMS alerts without removing the number, reply STOP to any DeRisk SMS (STOPALL, UNSUBSCRIBE, CANCEL, END and QUIT work too); reply START (or YES, UNSTOP) to resume them.' }));
+    }
 
-      say(`${label} removed.`);
-      route();
+    const problem = h('div', { className: 'problem' });
+    const remove = h('button', { type: 'button', className: 'secondary', text: channel === 'sms' ? 'Stop SMS: remove this number' : 'Remove this address' });
+    remove.addEventListener('click', () => {
+      problem.replaceChildren();
+      const yes = h('button', { type: 'button', className: 'danger', text: channel === 'sms' ? 'Yes, remove this number' : 'Yes, remove this address' });
+      const no = h('button', { type: 'button', className: 'secondary', text: 'Keep it' });
+      const confirm = h('div', { className: 'actions', role: 'group', 'aria-label': `Confirm removing the ${label.toLowerCase()}` },
+        h('strong', { text: `Remove ${address}? No more alerts go to it.` }), yes, no);
+      const back = () => {
+        confirm.replaceWith(remove);
+        remove.focus();
+      };
+      no.addEventListener('click', back);
+      yes.addEventListener('click', async () => {
+        const answer = await api('DELETE', `me/channels/${channel}`);
+        if (!answer.ok) {
+          // E.g. 409: the only confirmed address; the API says what to do instead.
+          back();
+          problem.replaceChildren(problemText(answer.problem));
+          return;
+        }
+
+        say(`${label} removed.`);
+        route();
+      });
+      remove.replaceWith(confirm);
+      // Focus on the safe choice: a second Enter keeps the address.
+      no.focus();
     });
-    row.append(remove);
+    row.append(remove, problem);
   }
 
   const input = h('input', { type: channel === 'sms' ? 'tel' : 'email', name: `new-${channel}`, autocomplete: channel === 'sms' ? 'tel' : 'email' });
@@ -443,19 +495,34 @@ function problemText(problem) {
   return h('p', { className: 'error', role: 'alert', text: problem?.detail ?? problem?.title ?? 'Something went wrong.' });
 }
 
+const RULE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 async function route() {
-  const hash = location.hash || '#/';
+  try {
+    await show(location.hash || '#/');
+  } catch {
+    // Never a stuck page or an unhandled rejection: say so, and the navigation still works.
+    page('Something went wrong', problemText({ title: 'The console could not show this page. Go back to your rules and try again.' }),
+      h('p', {}, h('a', { className: 'button secondary', href: '#/rules', text: 'Your rules' })));
+  }
+}
+
+async function show(hash) {
   renderNav();
   if (!session.signedIn && !['#/signup', '#/confirm'].includes(hash)) {
     location.replace('#/signup');
     return;
   }
 
-  const edit = /^#\/rules\/edit\/([^/]+)$/.exec(hash);
+  const edit = /^#\/rules\/edit\/(.*)$/.exec(hash);
   if (hash === '#/signup') signUpPage();
   else if (hash === '#/confirm') confirmPage();
   else if (hash === '#/rules/new') await ruleFormPage(null);
-  else if (edit) await ruleFormPage(decodeURIComponent(edit[1]));
+  else if (edit) {
+    // Rule ids are letters, digits, "_" and "-": anything else (a stray "%" included) is not one.
+    if (RULE_ID.test(edit[1])) await ruleFormPage(edit[1]);
+    else page('Edit rule', problemText({ title: 'That address does not name a rule.' }), h('p', {}, h('a', { className: 'button secondary', href: '#/rules', text: 'Your rules' })));
+  }
   else if (hash === '#/alerts') await alertsPage();
   else if (hash === '#/profile') await profilePage();
   else if (hash === '#/rules') await rulesPage();

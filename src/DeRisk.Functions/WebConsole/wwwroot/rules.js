@@ -15,12 +15,55 @@ export const KINDS = [
 ];
 
 const SIMPLE_KINDS = KINDS.filter(([kind]) => kind !== 'allOf' && kind !== 'anyOf');
-const ASSETS = ['BTC', 'ETH', 'UST', 'LUNA', 'USDC', 'USDT'];
-const STABLECOINS = ['USDC', 'USDT', 'UST'];
+
+// What rules can watch, from GET /api/assets (useAssets): [{ symbol, kind, stablecoin, ... }].
+let watchable = [];
+
+/** Sets the asset choices from the answer of GET /api/assets. */
+export function useAssets(list) {
+  watchable = Array.isArray(list) ? list.filter(a => a && a.kind === 'price' && typeof a.symbol === 'string') : [];
+}
 
 function assetInput(value, stable) {
-  const list = stable ? STABLECOINS : ASSETS;
+  const list = watchable.filter(a => !stable || a.stablecoin).map(a => a.symbol);
+  // A rule's own asset stays a choice even when the list does not have it (no longer tracked, or the list failed).
+  if (value && !list.includes(value)) list.unshift(value);
+  if (list.length === 0) list.push(stable ? 'USDC' : 'BTC');
   return select(list.map(a => [a, a]), value ?? list[0], {});
+}
+
+// The fields the form shows for each simple kind, with the values its selects offer (null: any value).
+const FORM_FIELDS = {
+  priceChange: { asset: null, direction: ['drop', 'rise'], percent: null, window: ['1h', '24h', '7d'] },
+  priceLevel: { asset: null, when: ['below', 'above'], level: null },
+  sentiment: { when: ['atOrBelow', 'atOrAbove'], value: null },
+  depeg: { asset: null, percent: null },
+  drawdown: { asset: null, percent: null, days: null },
+  portfolioDrawdown: { holdings: null, percent: null, days: null, maxRiskPercent: null },
+};
+const TOP_LEVEL_FIELDS = ['name', 'for', 'repeatEvery', 'allClear'];
+
+/**
+ * Whether the form can show `rule` without changing it: a known kind, no field the form lacks, select values it
+ * offers, and combinations of 2-8 simple conditions (the API nests deeper; the form keeps to one level).
+ */
+export function fitsForm(rule, child = false) {
+  if (!rule || typeof rule !== 'object' || Array.isArray(rule)) return false;
+  const extra = child ? [] : TOP_LEVEL_FIELDS;
+  if (!child && (rule.kind === 'allOf' || rule.kind === 'anyOf')) {
+    return Object.keys(rule).every(key => key === 'kind' || key === 'rules' || extra.includes(key))
+      && Array.isArray(rule.rules) && rule.rules.length >= 2 && rule.rules.length <= 8
+      && rule.rules.every(childRule => fitsForm(childRule, true));
+  }
+
+  const fields = Object.hasOwn(FORM_FIELDS, rule.kind) ? FORM_FIELDS[rule.kind] : null;
+  if (!fields) return false;
+  return Object.entries(rule).every(([key, value]) => {
+    if (key === 'kind' || extra.includes(key)) return true;
+    if (!Object.hasOwn(fields, key)) return false;
+    if (key === 'holdings') return value !== null && typeof value === 'object' && Object.values(value).every(q => typeof q === 'number');
+    return fields[key] === null ? typeof value === (key === 'asset' ? 'string' : 'number') : fields[key].includes(value);
+  });
 }
 
 function numberInput(value, props = {}) {
@@ -57,7 +100,7 @@ function fieldsFor(kind, rule) {
       return [
         ['asset', 'Asset', assetInput(rule.asset)],
         ['percent', 'Below the high by (%)', numberInput(rule.percent ?? 20, { min: 0 })],
-        ['days', 'High over the last (days, 1-30)', numberInput(rule.days ?? 7, { min: 1, max: 30, step: 1, inputmode: 'numeric' })],
+        ['days', 'High over the last (days, 1-365)', numberInput(rule.days ?? 7, { min: 1, max: 365, step: 1, inputmode: 'numeric' })],
       ];
     case 'portfolioDrawdown':
       return [
@@ -66,7 +109,7 @@ function fieldsFor(kind, rule) {
           value: rule.holdings ? Object.entries(rule.holdings).map(([a, q]) => `${a}=${q}`).join(', ') : 'BTC=0.5, USDC=2000',
         }), 'For example BTC=0.5, ETH=2, USDC=2000'],
         ['percent', 'Portfolio below its high by (%)', numberInput(rule.percent ?? 15, { min: 0 })],
-        ['days', 'High over the last (days, 1-30)', numberInput(rule.days ?? 30, { min: 1, max: 30, step: 1, inputmode: 'numeric' })],
+        ['days', 'High over the last (days, 1-365)', numberInput(rule.days ?? 30, { min: 1, max: 365, step: 1, inputmode: 'numeric' })],
         ['maxRiskPercent', 'Most you want in volatile assets (%)', numberInput(rule.maxRiskPercent ?? 60, { min: 0, max: 100 })],
       ];
     default:
