@@ -34,6 +34,10 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
         await InitializeAsync();
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium (scripts/test.sh does it as root).");
         _playwright = await Playwright.CreateAsync();
+
+        // Waits, not sleeps: how long an expectation may take to come true. The suite runs beside Azurite and other test
+        // hosts on two cores, where 5 s (the default) was seen to run out while the page was still working.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
         Directory.CreateDirectory(Artifacts);
     }
@@ -441,6 +445,7 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
         }
 
         var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
