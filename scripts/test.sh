@@ -51,10 +51,10 @@ else
 fi
 
 log=$(mktemp)
-# Progress: a line per test as it finishes ("Passed <name> [time]"), failures in full, then the summary.
-# What the tests wrote to standard output (host logs) is kept out of the progress, not out of a failure's report.
+# Progress: a line per test as it finishes ("Passed <name> [time]"); the host logs the tests print stay in the log,
+# and each failure is printed in full (message and stack, without those logs) after the run.
 dotnet test DeRiskFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
-  | awk '/^  Standard Output Messages:/ { skip = 1; next } /^  (Passed|Failed|Skipped) |^(Passed|Failed)!|^Results File|^Total tests/ { skip = 0 } !skip'
+  | grep --line-buffered -E '^  (Passed|Failed|Skipped) |^Total tests|^ +(Passed|Failed|Skipped): +[0-9]+ *$|^ Total time|: error [A-Z]+[0-9]+'
 status=${PIPESTATUS[0]}
 
 passed=0 failed=0
@@ -62,8 +62,13 @@ while read -r line; do
   p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done < <(grep -E '^(Passed|Failed)! |^ +(Passed|Failed): +[0-9]+ *$' "$log")
-rm -f "$log"
 
+if [ "$failed" -gt 0 ]; then
+  echo; echo "Failures:"
+  awk '/^  Failed / { show = 1 } /^  (Passed|Skipped) |^Total tests/ { show = 0 }
+       show && !/^(info|warn|fail|dbug|trce|crit): / && !/^      / && !/^  Standard Output Messages:/' "$log"
+fi
+rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "No tests ran." >&2; failed=1; fi
 passed=$((passed + infra_passed)); failed=$((failed + infra_failed))
