@@ -43,8 +43,11 @@ public sealed class StorageNotificationQueue : INotificationQueue, IStorageResou
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        // Azure Queues counts a visibility delay in whole seconds and drops the fraction, so a scheduled message is
+        // hidden for whole seconds rounded up: never visible before it is due (in a fast replay, where hours of market
+        // time pass in a second, a message held by quiet hours would otherwise go out at once, inside them).
         TimeSpan? delay = message.ScheduledEnqueueTime is { } at && at > now
-            ? TimeSpan.FromTicks(Math.Min(WallDelay(at - now).Ticks, MaxVisibilityDelay.Ticks))
+            ? TimeSpan.FromSeconds(Math.Ceiling(Math.Min(WallDelay(at - now).TotalSeconds, MaxVisibilityDelay.TotalSeconds)))
             : null;
         var envelope = new Envelope(message.MessageId, message.Body.ToString(), now, null, null);
         await (message.Critical ? _critical : _queue).SendMessageAsync(JsonSerializer.Serialize(envelope, Json), delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
