@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using DeRisk.Contracts;
@@ -51,20 +52,13 @@ public abstract record RuleSpec
     [JsonIgnore]
     public abstract IReadOnlyList<string> Symbols { get; }
 
-    /// <summary>The "kind" this rule has in JSON.</summary>
+    /// <summary>The "kind" this rule has in JSON: its [JsonDerivedType] discriminator, written once, above.</summary>
     [JsonIgnore]
-    public string KindName => this switch
-    {
-        PriceChangeRule => PriceChangeRule.Kind,
-        PriceLevelRule => PriceLevelRule.Kind,
-        SentimentRule => SentimentRule.Kind,
-        DepegRule => DepegRule.Kind,
-        DrawdownRule => DrawdownRule.Kind,
-        PortfolioDrawdownRule => PortfolioDrawdownRule.Kind,
-        AllOfRule => AllOfRule.Kind,
-        AnyOfRule => AnyOfRule.Kind,
-        _ => throw new InvalidOperationException($"Unknown rule type {GetType().Name}."),
-    };
+    public string KindName => KindNames[GetType()];
+
+    private static readonly FrozenDictionary<Type, string> KindNames =
+        typeof(RuleSpec).GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false).Cast<JsonDerivedTypeAttribute>()
+            .ToFrozenDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     /// <summary>Depeg alerts are critical: people de-risk into stablecoins, so a broken one matters most.</summary>
     [JsonIgnore]
