@@ -109,7 +109,7 @@ public sealed class Dispatcher(
     {
         var notification = Notification.FromBinary(message.Body);
         if (notification is null || !Storage.RowKeys.IsId(notification.SubscriberId) || !Notification.Channels.Contains(notification.Channel)
-            || notification.Id is not { Length: > 0 and <= 200 } || notification.Id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
+            || notification.Rules is null || notification.Text is null || notification.Id is not { Length: > 0 and <= 200 } || notification.Id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
         {
             await queue.DeadLetterAsync(message, "MalformedMessage", "The body is not a notification.", cancellationToken).ConfigureAwait(false);
             DeliveryLog.DeadLettered(logger, message.MessageId, "MalformedMessage");

@@ -192,6 +192,7 @@ public sealed class DispatcherTests(AzuriteFixture azurite) : LocalHostWithTwili
     [InlineData("{\"id\":\"a/b\",\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"sms\",\"text\":\"x\"}")]
     [InlineData("{\"id\":\"n-1\",\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"pigeon\",\"text\":\"x\"}")]
     [InlineData("{\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"channel\":\"sms\",\"text\":\"x\"}")]
+    [InlineData("{\"id\":\"n-1\",\"subscriberId\":\"0123456789abcdef0123456789abcdef\",\"ruleId\":\"r\",\"episode\":1,\"channel\":\"sms\",\"text\":\"x\"}")]
     public async Task A_message_that_is_not_a_notification_is_dead_lettered(string body)
     {
         await Queue.SendAsync(new OutgoingMessage("junk", BinaryData.FromString(body)), default);
