@@ -48,12 +48,9 @@ public static class AlertMessageRenderer
         return AStablecoinIsOffPeg(market) ? "Consider cash: a stablecoin is off its peg." : "Consider moving to stablecoins.";
     }
 
-    /// <summary>How far from $1.00 a stablecoin may trade and still count as a refuge.</summary>
-    public const double RefugeTolerancePercent = 2;
-
-    /// <summary>Whether any stablecoin in this market is more than <see cref="RefugeTolerancePercent"/> off $1.00.</summary>
+    /// <summary>Whether any stablecoin in this market is more than <see cref="PortfolioAdvice.PegTolerancePercent"/> off $1.00.</summary>
     public static bool AStablecoinIsOffPeg(MarketView market) =>
-        market.Snapshot.Quotes.Any(q => Assets.IsStablecoin(q.Asset) && market.TryGetCurrent(q.Asset, out var price) && Math.Abs(price.Value - 1) * 100 > RefugeTolerancePercent);
+        market.Snapshot.Quotes.Any(q => Assets.IsStablecoin(q.Asset) && market.TryGetCurrent(q.Asset, out var price) && !PortfolioAdvice.HoldsPeg(price.Value));
 
     public static string AllClear(RuleSpec rule, MarketView market) => AllClear([rule], market);
 
@@ -257,6 +254,8 @@ public static class AlertMessageRenderer
 
     private static string Portfolio(PortfolioDrawdownRule rule, MarketView market, Detail detail)
     {
+        // Where to: stablecoins while every one holds its peg, otherwise cash.
+        var refuge = AStablecoinIsOffPeg(market) ? "cash" : "stablecoins";
         var value = market.Portfolio(rule.Holdings, rule.Days);
         if (!value.HasData)
         {
@@ -266,14 +265,14 @@ public static class AlertMessageRenderer
         var advice = PortfolioAdvice.For(rule.Holdings, rule.MaxRiskPercent, market);
         var move = advice is { Total: > 0.5 } a
             ? detail == Detail.Full && a.PerAsset.Count > 1
-                ? Invariant($"; move about {Usd(a.Total)} to stablecoins ({string.Join(", ", a.PerAsset.Take(3).Select(p => $"{p.Asset} {Usd(p.Usd)}"))}) to get back to {rule.MaxRiskPercent:0.#}% risk")
-                : Invariant($"; move about {Usd(a.Total)} to stablecoins to get back to {rule.MaxRiskPercent:0.#}% risk")
+                ? Invariant($"; move about {Usd(a.Total)} to {refuge} ({string.Join(", ", a.PerAsset.Take(3).Select(p => $"{p.Asset} {Usd(p.Usd)}"))}) to get back to {rule.MaxRiskPercent:0.#}% risk")
+                : Invariant($"; move about {Usd(a.Total)} to {refuge} to get back to {rule.MaxRiskPercent:0.#}% risk")
             : Invariant($"; risk is {advice?.VolatileShare ?? 0:0}%, within your {rule.MaxRiskPercent:0.#}%");
         return detail switch
         {
             Detail.Full => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high ({Usd(value.High)} to {Usd(value.Now)}){move}"),
             Detail.Brief => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high{move}"),
-            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move ~{Usd(b.Total)} to stablecoins" : "")}"),
+            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move ~{Usd(b.Total)} to {refuge}" : "")}"),
         };
     }
 

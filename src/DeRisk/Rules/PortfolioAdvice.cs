@@ -2,9 +2,19 @@ using DeRisk.Market;
 
 namespace DeRisk.Rules;
 
-/// <summary>How much to move into stablecoins, in USD and per asset, to bring the volatile share down to the maximum.</summary>
+/// <summary>
+/// How much to move to safety, in USD and per asset, to bring the at-risk share down to the maximum. A stablecoin
+/// counts as safe only while it holds its peg (within <see cref="PegTolerancePercent"/> of $1.00): UST at $0.79 is at
+/// risk, not the safe side of the portfolio.
+/// </summary>
 public sealed record PortfolioAdvice(double Total, double VolatileShare, IReadOnlyList<(string Asset, double Usd)> PerAsset)
 {
+    /// <summary>How far from $1.00 a stablecoin may trade and still count as safe, or be suggested as a refuge.</summary>
+    public const double PegTolerancePercent = 2;
+
+    /// <summary>Whether a stablecoin at this price holds its peg.</summary>
+    public static bool HoldsPeg(double price) => Math.Abs(price - 1) * 100 <= PegTolerancePercent;
+
     /// <summary>
     /// With volatile value V and total T at current prices, moving max(0, V - maxRisk x T) out of the volatile assets,
     /// each in proportion to its value, brings the volatile share to maxRisk (moving into stablecoins keeps T).
@@ -22,7 +32,7 @@ public sealed record PortfolioAdvice(double Total, double VolatileShare, IReadOn
 
             var usd = quantity * current.Value;
             total += usd;
-            if (!Assets.IsStablecoin(asset))
+            if (!Assets.IsStablecoin(asset) || !HoldsPeg(current.Value))
             {
                 volatileValue += usd;
                 values.Add((asset, usd));

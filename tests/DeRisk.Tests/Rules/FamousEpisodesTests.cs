@@ -167,7 +167,7 @@ public sealed class DrawdownEpisodesTests
     }
 
     [Fact]
-    public void Portfolio_drawdown_in_the_luna_collapse_says_how_much_to_move_to_stablecoins()
+    public void Portfolio_drawdown_in_the_luna_collapse_counts_UST_off_its_peg_as_at_risk_and_says_how_much_to_move_to_cash()
     {
         // 0.5 BTC, 100 LUNA and 5,000 UST; at most 40 % in volatile assets.
         var holdings = new Dictionary<string, double> { ["BTC"] = 0.5, ["LUNA"] = 100, ["UST"] = 5000 };
@@ -180,7 +180,10 @@ public sealed class DrawdownEpisodesTests
         double Value(DateTimeOffset at) => (0.5 * Close("BTC", at)) + (100 * Close("LUNA", at)) + (5000 * Close("UST", at));
         var high = Enumerable.Range(0, 7).Max(i => Value(now.AddDays(-i)));
         var drawdown = ((Value(now) / high) - 1) * 100;
-        var volatileValue = (0.5 * Close("BTC", now)) + (100 * Close("LUNA", now));
+        // A stablecoin more than 2 % off $1.00 is not the safe side: on 2022-05-10 UST is, so it counts as at risk.
+        var ustOffPeg = Math.Abs(Close("UST", now) - 1) * 100 > PortfolioAdvice.PegTolerancePercent;
+        Assert.True(ustOffPeg);
+        var volatileValue = (0.5 * Close("BTC", now)) + (100 * Close("LUNA", now)) + (5000 * Close("UST", now));
         var move = volatileValue - (0.40 * Value(now));
 
         var verdict = RuleEvaluator.Evaluate(rule, view);
@@ -191,7 +194,8 @@ public sealed class DrawdownEpisodesTests
         Assert.Equal(drawdown, verdict.Observed, 9);
         Assert.Equal(move, advice.Total, 6);
         Assert.Equal(move, advice.PerAsset.Sum(p => p.Usd), 6);
-        Assert.Matches(@"move (about |~)\$" + System.Text.RegularExpressions.Regex.Escape(move.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture)), text);
+        Assert.Contains(advice.PerAsset, p => p.Asset == "UST");
+        Assert.Matches(@"move (about |~)\$" + System.Text.RegularExpressions.Regex.Escape(move.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture)) + " to cash", text);
         Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength, text);
     }
 }
