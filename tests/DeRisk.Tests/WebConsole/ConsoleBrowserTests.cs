@@ -393,7 +393,7 @@ public sealed partial class ConsoleBrowserTests(AzuriteFixture azurite, ITestOut
         // An empty daily cap is refused beside the field, not sent as "".
         await page.GetByLabel("Most alerts a day").FillAsync("");
         await page.Locator("#preferences").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Expect(page.Locator("[data-path='dailyCap'] > .error")).ToContainTextAsync("from 1 to 50");
+        await Expect(page.Locator("[data-path='dailyCap'] > .error")).ToContainTextAsync("from 1 to 100");
         await Expect(page.GetByLabel("Most alerts a day")).ToBeFocusedAsync();
         var capAfter = JsonDocument.Parse(await (await subscriber.Client.GetAsync("/api/me")).Content.ReadAsStringAsync()).RootElement.GetProperty("dailyCap").GetInt32();
         Assert.Equal(capBefore, capAfter);

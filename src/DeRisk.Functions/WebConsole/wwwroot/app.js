@@ -9,6 +9,17 @@ const view = document.getElementById('view');
 const nav = document.getElementById('nav');
 const status = document.getElementById('status');
 
+/** The API's DeliveryPreferences.MaxDailyCap. */
+const MAX_DAILY_CAP = 100;
+
+/** Quiet hours as two local times; the API's errors land on quietHours, quietHours.start or quietHours.end. */
+function quietHoursFields(legend, start, end) {
+  return h('fieldset', { dataset: { path: 'quietHours' } }, h('legend', { text: legend }),
+    field('From', start, { path: 'quietHours.start' }),
+    field('Until', end, { path: 'quietHours.end' }),
+    h('p', { className: 'error', hidden: true }));
+}
+
 function say(text) {
   status.textContent = text;
 }
@@ -58,17 +69,14 @@ function signUpPage() {
   const zone = select(timeZones(browserZone()), browserZone(), { name: 'timeZone' });
   const quietStart = h('input', { type: 'time', name: 'quietStart' });
   const quietEnd = h('input', { type: 'time', name: 'quietEnd' });
-  const cap = h('input', { type: 'number', name: 'dailyCap', min: 1, max: 50, step: 1, inputmode: 'numeric', placeholder: '5' });
+  const cap = h('input', { type: 'number', name: 'dailyCap', min: 1, max: MAX_DAILY_CAP, step: 1, inputmode: 'numeric', placeholder: '5' });
   const form = h('form', { novalidate: true, className: 'card' },
     formError(),
     h('p', { text: 'Give a mobile number, an email address, or both. A 6-digit code goes to each; alerts go only to addresses you confirm.' }),
     field('Mobile number (E.164, with country code)', phone, { path: 'phone' }),
     field('Email address', email, { path: 'email' }),
     field('Time zone', zone, { path: 'timeZone' }),
-    h('fieldset', { dataset: { path: 'quietHours' } }, h('legend', { text: 'Quiet hours (optional: non-critical alerts wait until they end)' }),
-      field('From', quietStart, { path: 'quietHours.start' }),
-      field('Until', quietEnd, { path: 'quietHours.end' }),
-      h('p', { className: 'error', hidden: true })),
+    quietHoursFields('Quiet hours (optional: non-critical alerts wait until they end)', quietStart, quietEnd),
     field('Most alerts a day (optional)', cap, { path: 'dailyCap' }),
     h('button', { type: 'submit', text: 'Send my code' }));
   form.addEventListener('submit', async event => {
@@ -342,14 +350,11 @@ async function profilePage() {
   const zone = select(timeZones(me.timeZone), me.timeZone, { name: 'timeZone' });
   const quietStart = h('input', { type: 'time', name: 'quietStart', value: me.quietHours?.start ?? '' });
   const quietEnd = h('input', { type: 'time', name: 'quietEnd', value: me.quietHours?.end ?? '' });
-  const cap = h('input', { type: 'number', name: 'dailyCap', min: 1, max: 50, step: 1, inputmode: 'numeric', value: me.dailyCap });
+  const cap = h('input', { type: 'number', name: 'dailyCap', min: 1, max: MAX_DAILY_CAP, step: 1, inputmode: 'numeric', value: me.dailyCap });
   const preferences = h('form', { novalidate: true, className: 'card', id: 'preferences' }, formError(),
     h('h2', { text: 'Delivery' }),
     field('Time zone', zone, { path: 'timeZone' }),
-    h('fieldset', { dataset: { path: 'quietHours' } }, h('legend', { text: 'Quiet hours (empty: none)' }),
-      field('From', quietStart, { path: 'quietHours.start' }),
-      field('Until', quietEnd, { path: 'quietHours.end' }),
-      h('p', { className: 'error', hidden: true })),
+    quietHoursFields('Quiet hours (empty: none)', quietStart, quietEnd),
     field('Most alerts a day', cap, { path: 'dailyCap' }),
     h('button', { type: 'submit', text: 'Save' }));
   preferences.addEventListener('submit', async event => {
@@ -357,7 +362,7 @@ async function profilePage() {
     clearErrors(preferences);
     if (cap.value === '') {
       // Empty (or not a number, which the browser reports as empty): there is no "no cap" to send.
-      showProblem(preferences, { errors: { dailyCap: ['Enter the most alerts a day, a whole number from 1 to 50.'] } });
+      showProblem(preferences, { errors: { dailyCap: [`Enter the most alerts a day, a whole number from 1 to ${MAX_DAILY_CAP}.`] } });
       return;
     }
 
