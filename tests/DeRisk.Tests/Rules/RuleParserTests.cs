@@ -132,6 +132,21 @@ public sealed class RuleContractTests
         Assert.Equal("'eth' is not a tracked asset; tracked: BTC, UST, USDC.", semantic["rules[1].asset"].Single());
     }
 
+    [Theory]
+    [InlineData("""{"kind":"depeg","kind":"priceChange","asset":"UST","percent":3}""")]
+    [InlineData("""{"kind":"depeg","asset":"UST","percent":3,"percent":"x"}""")]
+    [InlineData("""{"kind":"allOf","rules":[null,{"kind":"depeg","asset":"UST","percent":3}]}""")]
+    [InlineData("""{"kind":"portfolioDrawdown","holdings":{"BTC":null},"percent":20,"days":30,"maxRiskPercent":50}""")]
+    [InlineData("""{"kind":"priceLevel","asset":"BTC","when":"below","level":1e400}""")]
+    [InlineData("""{"kind":"sentiment","when":"atOrBelow","value":99999999999}""")]
+    [InlineData("""{"kind":7}""")]
+    public void Hostile_shapes_are_field_errors_never_exceptions(string json)
+    {
+        var errors = Errors(json);
+
+        Assert.NotEmpty(errors);
+    }
+
     [Fact]
     public void A_body_full_of_mistakes_gets_a_bounded_answer()
     {
