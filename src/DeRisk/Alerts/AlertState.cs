@@ -12,9 +12,23 @@ public enum AlertStatus
     Firing,
 }
 
+/// <summary>Why a rule's news was held back instead of sent: it goes out with the next message the subscriber may get.</summary>
+public enum HoldReason
+{
+    None,
+
+    /// <summary>Quiet hours: re-checked against the market when they end.</summary>
+    QuietHours,
+
+    /// <summary>The daily cap: rolled into a digest when the cap resets.</summary>
+    DailyCap,
+}
+
 /// <summary>
 /// The lifecycle state of one (subscriber, rule). Episode counts firings and names the notification; Repeats counts
-/// the repeat notifications of the current episode.
+/// the repeat notifications of the current episode; Step is the escalation step last notified in it. FiredObserved and
+/// AtAlert keep the value and the prices at the first alert of the episode (for "worse, was ..." and honest
+/// all-clears). HeldSince, Held and HeldLine record news held back by quiet hours or the daily cap, until sent.
 /// </summary>
 public sealed record AlertState(
     string SubscriberId,
@@ -26,9 +40,46 @@ public sealed record AlertState(
     ETag? ETag = null,
     DateTimeOffset? PendingSince = null,
     DateTimeOffset? LastNotifiedAt = null,
-    int Repeats = 0)
+    int Repeats = 0,
+    int Step = 0,
+    double? FiredObserved = null,
+    string? AtAlert = null,
+    DateTimeOffset? HeldSince = null,
+    HoldReason Held = HoldReason.None,
+    string? HeldLine = null)
 {
     public static AlertState Initial(string subscriberId, string ruleId) => new(subscriberId, ruleId, AlertStatus.Ok, 0, default, null);
+
+    /// <summary>The price of <paramref name="symbol"/> when the episode's first alert fired, if recorded.</summary>
+    public double? PriceAtAlert(string symbol) => AlertMarks.Get(AtAlert, symbol);
+
+    /// <summary>This state with nothing held back.</summary>
+    public AlertState Released() => this with { HeldSince = null, Held = HoldReason.None, HeldLine = null };
+}
+
+/// <summary>Prices at an alert, kept in one column as "BTC=22461.23;FNG=7".</summary>
+public static class AlertMarks
+{
+    public static string? Format(IEnumerable<(string Symbol, double Value)> marks)
+    {
+        var text = string.Join(';', marks.Select(m => m.Symbol + "=" + m.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        return text.Length == 0 ? null : text;
+    }
+
+    public static double? Get(string? marks, string symbol)
+    {
+        foreach (var part in (marks ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var split = part.IndexOf('=', StringComparison.Ordinal);
+            if (split > 0 && part.AsSpan(0, split).Equals(symbol, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(part.AsSpan(split + 1), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>A change of state the evaluator must write; Fire, Repeat and (with all-clear) Resolve also notify.</summary>
@@ -47,12 +98,16 @@ public abstract record Transition
     /// <summary>Still firing after the repeat interval: notify again.</summary>
     public sealed record Repeat(AlertState Next) : Transition;
 
+    /// <summary>Still firing and a whole escalation step further past the limit than last notified: notify once more.</summary>
+    public sealed record Escalate(AlertState Next) : Transition;
+
     public sealed record Resolve(AlertState Next, bool AllClear) : Transition;
 }
 
 /// <summary>
 /// ok -> pending -> firing -> ok, as Prometheus Alertmanager and Grafana do it. A met condition fires once it has
-/// held for the rule's hold time; a firing alert notifies again only after its repeat interval; it resolves only when
+/// held for the rule's hold time; a firing alert notifies again only after its repeat interval, or when it has gone a
+/// whole escalation step further than last notified (each step once: a bounce back and forth re-fires nothing); it resolves only when
 /// the verdict says the condition has cleared by the rule's hysteresis margin. No data changes nothing: a missing or
 /// stale value never fires, never resolves, and neither starts nor cancels a hold.
 /// </summary>
@@ -69,13 +124,15 @@ public static class AlertLifecycle
         switch (current.Status)
         {
             case AlertStatus.Ok when met && rule.HoldFor <= TimeSpan.Zero:
-                return Fire(current, verdict, now);
+                return Fire(current, rule, verdict, now);
             case AlertStatus.Ok when met:
                 return new Transition.Pend(current with { Status = AlertStatus.Pending, PendingSince = now, ChangedAt = now, Observed = verdict.Observed });
             case AlertStatus.Pending when met && now - (current.PendingSince ?? now) >= rule.HoldFor:
-                return Fire(current, verdict, now);
+                return Fire(current, rule, verdict, now);
             case AlertStatus.Pending when !met:
                 return new Transition.Cancel(current with { Status = AlertStatus.Ok, PendingSince = null, ChangedAt = now, Observed = verdict.Observed });
+            case AlertStatus.Firing when met && rule.StepOf(verdict) > current.Step:
+                return new Transition.Escalate(current with { Step = rule.StepOf(verdict), LastNotifiedAt = now, Observed = verdict.Observed });
             case AlertStatus.Firing when met && rule.RepeatEvery is { } repeat && now - (current.LastNotifiedAt ?? current.ChangedAt) >= repeat:
                 return new Transition.Repeat(current with { LastNotifiedAt = now, Repeats = current.Repeats + 1, Observed = verdict.Observed });
             case AlertStatus.Firing when !met && verdict.Recovered:
@@ -85,7 +142,7 @@ public static class AlertLifecycle
         }
     }
 
-    private static Transition.Fire Fire(AlertState current, Verdict verdict, DateTimeOffset now) =>
+    private static Transition.Fire Fire(AlertState current, RuleSpec rule, Verdict verdict, DateTimeOffset now) =>
         new(current with
         {
             Status = AlertStatus.Firing,
@@ -95,6 +152,8 @@ public static class AlertLifecycle
             LastNotifiedAt = now,
             Repeats = 0,
             Observed = verdict.Observed,
+            Step = rule.StepOf(verdict),
+            FiredObserved = verdict.Observed,
         });
 }
 
@@ -167,7 +226,13 @@ public sealed class AlertStateStore(DeRiskTables tables)
                 row.ETag,
                 row.GetDateTimeOffset("PendingSince"),
                 row.GetDateTimeOffset("LastNotifiedAt"),
-                row.GetInt32("Repeats") ?? 0);
+                row.GetInt32("Repeats") ?? 0,
+                row.GetInt32("Step") ?? 0,
+                row.GetDouble("FiredObserved"),
+                row.GetString("AtAlert"),
+                row.GetDateTimeOffset("HeldSince"),
+                Enum.TryParse<HoldReason>(row.GetString("Held"), out var held) ? held : HoldReason.None,
+                row.GetString("HeldLine"));
         }
 
         return new ShardAlerts(states, budgets);
@@ -192,6 +257,12 @@ public sealed class AlertStateStore(DeRiskTables tables)
         ["PendingSince"] = next.PendingSince,
         ["LastNotifiedAt"] = next.LastNotifiedAt,
         ["Repeats"] = next.Repeats,
+        ["Step"] = next.Step,
+        ["FiredObserved"] = next.FiredObserved,
+        ["AtAlert"] = next.AtAlert,
+        ["HeldSince"] = next.HeldSince,
+        ["Held"] = next.Held == HoldReason.None ? null : next.Held.ToString(),
+        ["HeldLine"] = next.HeldLine,
     };
 
     public static TableEntity ToEntity(string shard, string subscriberId, DailyBudget budget) => new(shard, subscriberId + "|" + BudgetRow)

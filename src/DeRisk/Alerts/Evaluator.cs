@@ -42,6 +42,7 @@ public sealed class ShardEvaluator(
     AlertStateStore states,
     INotificationQueue queue,
     Microsoft.Extensions.Options.IOptions<TickOptions> options,
+    Microsoft.Extensions.Options.IOptions<AdviceOptions> advice,
     ILogger<ShardEvaluator> logger)
 {
     private sealed record StateWrite(Azure.Data.Tables.TableEntity Entity, Azure.ETag? ETag, AlertState? Next, Transition? Transition);
@@ -52,6 +53,8 @@ public sealed class ShardEvaluator(
         var outgoing = new List<OutgoingMessage>();
         var writes = new List<StateWrite>();
         ShardAlerts? alerts = null;
+        var wording = advice.Value.Wording(options.Value.ConsoleUri);
+        var nextTick = options.Value.NextTickAfter(market.Now);
         await foreach (var entry in subscribers.ScanShardAsync(shard, cancellationToken).ConfigureAwait(false))
         {
             subscriberCount++;
@@ -62,7 +65,7 @@ public sealed class ShardEvaluator(
 
             alerts ??= await states.ReadShardAsync(shard, cancellationToken).ConfigureAwait(false);
             var id = entry.Subscriber.Id;
-            var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market, options.Value.ConsoleUri);
+            var plan = TickPlanner.Plan(entry.Subscriber, entry.Rules, ruleId => alerts.StateOf(id, ruleId), alerts.BudgetOf(id), market, wording, nextTick);
             ruleCount += entry.Rules.Count;
             foreach (var (ruleId, verdict) in plan.Verdicts)
             {
@@ -115,7 +118,7 @@ public sealed class ShardEvaluator(
                     fired++;
                     AlertLog.Fired(logger, next!.SubscriberId, next.RuleId, next.Episode, next.Observed ?? double.NaN);
                     break;
-                case Transition.Repeat:
+                case Transition.Repeat or Transition.Escalate:
                     repeated++;
                     break;
                 case Transition.Resolve:

@@ -39,6 +39,29 @@ public sealed class TickOptions
     public string? ConsoleUrl { get; set; }
 
     public Uri? ConsoleUri => string.IsNullOrWhiteSpace(ConsoleUrl) ? null : new Uri(ConsoleUrl.EndsWith('/') ? ConsoleUrl : ConsoleUrl + "/", UriKind.Absolute);
+
+    /// <summary>
+    /// The tick's schedule (the top-level MarketPollSchedule setting): an NCRONTAB expression with seconds, or a period
+    /// such as "00:05:00". The planner asks it when the next tick runs, to know whether news held back in quiet hours
+    /// can be re-checked before they end.
+    /// </summary>
+    public string PollSchedule { get; internal set; } = "0 */5 * * * *";
+
+    /// <summary>The first tick after <paramref name="now"/> on <see cref="PollSchedule"/>; null when the schedule cannot be read.</summary>
+    public DateTimeOffset? NextTickAfter(DateTimeOffset now)
+    {
+        if (!PollSchedule.Contains(' ', StringComparison.Ordinal)
+            && TimeSpan.TryParse(PollSchedule, System.Globalization.CultureInfo.InvariantCulture, out var period) && period > TimeSpan.Zero)
+        {
+            return now + period;
+        }
+
+        var fields = PollSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        return Cronos.CronExpression.TryParse(PollSchedule, fields == 6 ? Cronos.CronFormat.IncludeSeconds : Cronos.CronFormat.Standard, out var cron)
+            && cron.GetNextOccurrence(now.UtcDateTime) is { } next
+            ? new DateTimeOffset(next, TimeSpan.Zero)
+            : null;
+    }
 }
 
 /// <summary>One shard to evaluate against the snapshot taken at <see cref="SnapshotAt"/>.</summary>

@@ -17,8 +17,8 @@ public sealed record BacktestRange(DateOnly From, DateOnly To, TimeSpan Step, Ti
     public int Ticks => (int)((End - Start).Ticks / Step.Ticks) + 1;
 }
 
-/// <summary>A message the rules would have sent.</summary>
-public sealed record BacktestNotification(DateTimeOffset Time, DateTimeOffset? DeliverAt, IReadOnlyList<string> RuleIds, bool Critical, string Text);
+/// <summary>A message the rules would have sent; Kind is "alert", "critical", "escalation", "allClear", "overnight" or "digest".</summary>
+public sealed record BacktestNotification(DateTimeOffset Time, DateTimeOffset? DeliverAt, IReadOnlyList<string> RuleIds, bool Critical, string Text, string Kind = "alert");
 
 /// <summary>One episode of a rule and what the market did after it.</summary>
 public sealed record EpisodeOutcome(
@@ -35,13 +35,18 @@ public sealed record EpisodeOutcome(
 
 public sealed record RuleSummary(string RuleId, string Kind, int Notifications, int Episodes, int Resolved, int NoDataTicks);
 
-public sealed record BacktestReport(BacktestRange Range, IReadOnlyList<BacktestNotification> Notifications, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<EpisodeOutcome> Episodes, int Capped);
+/// <summary>What a backtest found; Capped counts messages held back by the daily cap (each rolled into a later digest).</summary>
+public sealed record BacktestReport(BacktestRange Range, IReadOnlyList<BacktestNotification> Notifications, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<EpisodeOutcome> Episodes, int Capped)
+{
+    /// <summary>How many messages of each kind ("alert", "escalation", "allClear", "digest", ...).</summary>
+    public IReadOnlyDictionary<string, int> Kinds => Notifications.GroupBy(n => n.Kind).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+}
 
 /// <summary>
 /// Replays the shipped history through the same evaluator, lifecycle and tick planner the functions use, for one
 /// subscriber's rules, in memory: what would these rules have sent, and how early?
 /// </summary>
-public sealed class Backtester(ReplayDataset data, MarketOptions market)
+public sealed class Backtester(ReplayDataset data, MarketOptions market, AlertWording? wording = null)
 {
     public BacktestReport Run(BacktestRules rules, BacktestRange range, IProgress<double>? progress = null)
     {
@@ -59,7 +64,8 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
         for (var now = range.Start; now <= range.End; now += range.Step, tick++)
         {
             var view = ReplayMarket.ViewAt(data, now, symbols, market.StalenessLimitFor, market.HistoryWindow, dailyDays);
-            var plan = TickPlanner.Plan(subscriber, rules.Rules, id => states[id], budget, view);
+            // The next tick is a step away: with daily steps, quiet hours end before it, so this tick is their last look.
+            var plan = TickPlanner.Plan(subscriber, rules.Rules, id => states[id], budget, view, wording, now + range.Step);
             foreach (var (next, transition) in plan.Writes)
             {
                 states[next.RuleId] = next;
@@ -82,7 +88,8 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market)
 
             foreach (var planned in plan.Notifications)
             {
-                notifications.Add(new BacktestNotification(now, planned.DeliverAt, planned.RuleIds.ToList(), planned.Critical, planned.Text));
+                var kind = plan.Messages.First(m => m.Id == planned.Id).Kind;
+                notifications.Add(new BacktestNotification(now, planned.DeliverAt, planned.RuleIds.ToList(), planned.Critical, planned.Text, kind));
                 foreach (var ruleId in planned.RuleIds)
                 {
                     counts[ruleId][0]++;

@@ -180,8 +180,13 @@ public static class DeRiskServiceCollectionExtensions
     public static IHostApplicationBuilder AddDeRiskAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TickOptions>().BindConfiguration(TickOptions.Section)
-            .Configure<IConfiguration>((tick, configuration) => tick.ShardQueueName = configuration["ShardQueueName"] ?? tick.ShardQueueName)
+            .Configure<IConfiguration>((tick, configuration) =>
+            {
+                tick.ShardQueueName = configuration["ShardQueueName"] ?? tick.ShardQueueName;
+                tick.PollSchedule = configuration["MarketPollSchedule"] ?? tick.PollSchedule;
+            })
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<AdviceOptions>(AdviceOptions.Section);
         builder.Services.TryAddSingleton<AlertStateStore>();
         builder.Services.TryAddSingleton<ShardEvaluator>();
         builder.Services.TryAddSingleton<Evaluator>();

@@ -1,3 +1,4 @@
+using DeRisk.Alerts;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
@@ -56,6 +57,7 @@ public sealed partial class PreviewService(
     RateLimiter limiter,
     IOptions<MarketOptions> market,
     IOptions<PreviewOptions> options,
+    IOptions<AdviceOptions> advice,
     ILogger<PreviewService> logger)
 {
     /// <summary>The named ranges, ending on the last day of history the rule's assets all have.</summary>
@@ -68,7 +70,6 @@ public sealed partial class PreviewService(
     public const string Source = "shipped history";
 
     private const string RuleId = "preview";
-    private const string AllClearPrefix = "DeRisk all clear";
     public async Task<ApiOutcome<PreviewView>> PreviewAsync(string subscriberId, JsonElement body, CancellationToken cancellationToken)
     {
         var read = ContractReader.Read<PreviewRequest>(body);
@@ -105,7 +106,7 @@ public sealed partial class PreviewService(
             return new ApiOutcome<PreviewView>.Limited(limit.RetryAfter, string.Create(CultureInfo.InvariantCulture, $"At most {options.Value.PerSubscriberPerHour} previews an hour; try again later."));
         }
 
-        var report = new Backtester(ReplayDataset.Default, market.Value)
+        var report = new Backtester(ReplayDataset.Default, market.Value, advice.Value.Wording(null))
             .Run(new BacktestRules(subscriber.Delivery, [new StoredRule(RuleId, spec, default)]), BacktestRange.Daily(days.From, days.To));
         var firedAt = report.Episodes.Select(e => e.FiredAt).ToHashSet();
         var markers = report.Notifications
@@ -216,14 +217,14 @@ public sealed partial class PreviewService(
                     .ToList()))
             .ToList();
 
-    /// <summary>
-    /// The backtest's messages carry no transition, so it is read back: a message at an episode's firing time opened it,
-    /// an all-clear text resolved it, anything else repeated a firing alert.
-    /// </summary>
-    private static string KindOf(BacktestNotification notification, HashSet<DateTimeOffset> firedAt) =>
-        firedAt.Contains(notification.Time) ? "fire"
-        : notification.Text.StartsWith(AllClearPrefix, StringComparison.Ordinal) ? "resolve"
-        : "repeat";
+    /// <summary>A marker's kind from the message's: "fire" opened an episode, "resolve" said all clear, "escalate" said worse, "repeat" repeated; held-back news is "digest" or "overnight".</summary>
+    private static string KindOf(BacktestNotification notification, HashSet<DateTimeOffset> firedAt) => notification.Kind switch
+    {
+        "allClear" => "resolve",
+        "escalation" => "escalate",
+        "digest" or "overnight" => notification.Kind,
+        _ => firedAt.Contains(notification.Time) ? "fire" : "repeat",
+    };
 
     [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "Preview of a {Kind} rule for subscriber {SubscriberId} from {From} to {To}: {Messages} messages")]
     private static partial void LogPreviewed(ILogger logger, string subscriberId, string kind, DateOnly from, DateOnly to, int messages);

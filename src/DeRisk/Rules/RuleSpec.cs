@@ -41,6 +41,44 @@ public abstract record RuleSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TimeSpan? RepeatEvery { get; init; }
 
+    /// <summary>
+    /// Within one episode, notify once more each time the value goes this many percentage points further past the limit
+    /// (priceChange, drawdown, depeg and portfolioDrawdown rules): "worse: BTC -21.3% in 24h, was -11.6% at the first
+    /// alert". Each step at most once; 0 turns it off. Depeg rules escalate every <see cref="DefaultDepegEscalation"/> points
+    /// unless told otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Range(0, 100)]
+    public double? EscalateEvery { get; init; }
+
+    /// <summary>Depeg alerts escalate every 5 percentage points by default: a stablecoin at $0.94 is worse news than at $0.99.</summary>
+    public const double DefaultDepegEscalation = 5;
+
+    /// <summary>Whether the rule has a depth that can deepen: a percent past its limit.</summary>
+    [JsonIgnore]
+    public virtual bool CanEscalate => false;
+
+    /// <summary>The escalation step in effect, in percentage points, or null when the rule does not escalate.</summary>
+    [JsonIgnore]
+    public double? EscalationStep => !CanEscalate ? null
+        : EscalateEvery is { } step ? (step > 0 ? step : null)
+        : this is DepegRule ? DefaultDepegEscalation : null;
+
+    /// <summary>
+    /// How many whole steps past its limit a met verdict is (0 at the limit): the escalation level the verdict reaches.
+    /// Zero when the rule does not escalate or the verdict is not met.
+    /// </summary>
+    public int StepOf(Verdict verdict)
+    {
+        if (EscalationStep is not { } step || verdict.Kind != VerdictKind.Met)
+        {
+            return 0;
+        }
+
+        var past = (Math.Abs(verdict.Observed) - Math.Abs(verdict.Threshold)) / step;
+        return past > 0 ? (int)Math.Min(1000, Math.Floor(past + 1e-9)) : 0;
+    }
+
     /// <summary>Send an all-clear message when the alert resolves.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AllClear { get; init; }
@@ -99,6 +137,9 @@ public enum SentimentComparison
 public sealed record PriceChangeRule(string Asset, ChangeDirection Direction, double Percent, RuleWindow Window) : RuleSpec
 {
     [JsonIgnore]
+    public override bool CanEscalate => true;
+
+    [JsonIgnore]
     public override bool IsRise => Direction == ChangeDirection.Rise;
 
     public const string Kind = "priceChange";
@@ -137,6 +178,9 @@ public sealed record SentimentRule(SentimentComparison When, int Value) : RuleSp
 /// <summary>"Stablecoin ASSET more than Percent % away from 1.00, either side." Resolves within half of it.</summary>
 public sealed record DepegRule(string Asset, double Percent) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool CanEscalate => true;
+
     public const string Kind = "depeg";
 
     [JsonIgnore]
@@ -149,6 +193,9 @@ public sealed record DepegRule(string Asset, double Percent) : RuleSpec
 /// <summary>"ASSET Percent % or more below its Days-day high." Resolves once back within three quarters of it.</summary>
 public sealed record DrawdownRule(string Asset, double Percent, int Days) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool CanEscalate => true;
+
     public const string Kind = "drawdown";
     public const int MaxDays = 365;
 
@@ -162,6 +209,9 @@ public sealed record DrawdownRule(string Asset, double Percent, int Days) : Rule
 /// </summary>
 public sealed record PortfolioDrawdownRule(IReadOnlyDictionary<string, double> Holdings, double Percent, int Days, double MaxRiskPercent) : RuleSpec
 {
+    [JsonIgnore]
+    public override bool CanEscalate => true;
+
     public const string Kind = "portfolioDrawdown";
     public const int MaxHoldings = 10;
 

@@ -33,6 +33,18 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
             errors.Add("repeatEvery", $"Must be a duration such as \"30m\", \"6h\" or \"1d\", from {DurationJsonConverter.Format(MinRepeat)} to {DurationJsonConverter.Format(MaxRepeat)}.");
         }
 
+        if (rule.EscalateEvery is { } escalate)
+        {
+            if (!rule.CanEscalate)
+            {
+                errors.Add("escalateEvery", "Only priceChange, drawdown, depeg and portfolioDrawdown rules escalate.");
+            }
+            else if (!double.IsFinite(escalate) || escalate < 0 || escalate > 100)
+            {
+                errors.Add("escalateEvery", "Must be a number of percentage points from 0 (off) to 100.");
+            }
+        }
+
         var name = rule.Name?.Trim();
         if (name is not null && (name.Length is 0 or > RuleSpec.MaxNameLength || name.Any(char.IsControl)))
         {
@@ -47,7 +59,7 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
         var f = new Fields(path, errors);
         if (depth > 1)
         {
-            foreach (var (name, given) in new[] { ("name", rule.Name is not null), ("for", rule.For is not null), ("repeatEvery", rule.RepeatEvery is not null), ("allClear", rule.AllClear) })
+            foreach (var (name, given) in new[] { ("name", rule.Name is not null), ("for", rule.For is not null), ("repeatEvery", rule.RepeatEvery is not null), ("allClear", rule.AllClear), ("escalateEvery", rule.EscalateEvery is not null) })
             {
                 if (given)
                 {

@@ -28,7 +28,22 @@ public sealed record QuietHoursView(string Start, string End);
 
 public sealed record RuleView(string Id, RuleSpec Rule, DateTimeOffset CreatedAt);
 
-public sealed record AlertStateView(string RuleId, string Status, int Episode, DateTimeOffset ChangedAt, double? Observed, DateTimeOffset? LastNotifiedAt);
+/// <summary>
+/// One rule's alert state. Step is the escalation step last notified in the episode; Held says why news of the rule
+/// is held back ("quietHours": re-checked when they end; "dailyCap": in the digest when the cap resets), since when,
+/// and what it said.
+/// </summary>
+public sealed record AlertStateView(
+    string RuleId,
+    string Status,
+    int Episode,
+    DateTimeOffset ChangedAt,
+    double? Observed,
+    DateTimeOffset? LastNotifiedAt,
+    int Step = 0,
+    string? Held = null,
+    DateTimeOffset? HeldSince = null,
+    string? HeldLine = null);
 
 public sealed record DeliveryView(string NotificationId, string Channel, string Status, int Attempts, string? ProviderStatus, string? LastError, DateTimeOffset? SentAt, DateTimeOffset UpdatedAt);
 
@@ -36,8 +51,10 @@ public sealed record AlertsView(IReadOnlyList<AlertStateView> Rules, IReadOnlyLi
 
 /// <summary>
 /// What the tick's planner does with a rule on the latest snapshot, from its current state: the verdict, the
-/// transition, and the message with its fate (sent at once, held to <see cref="DeliverAt"/> by quiet hours, or over the
-/// daily cap). <see cref="Stale"/>: the snapshot is older than the staleness limit, so the market may have moved since.
+/// transition, and the message with its fate: sent at once; scheduled for <see cref="DeliverAt"/>, the end of quiet
+/// hours, when no tick comes before it; or held back (<see cref="Held"/>: "quietHours", re-checked by the first tick
+/// after they end; "dailyCap", rolled into the digest when the cap resets, <see cref="Capped"/>).
+/// <see cref="Stale"/>: the snapshot is older than the staleness limit, so the market may have moved since.
 /// </summary>
 public sealed record RuleTestView(
     string RuleId,
@@ -51,7 +68,8 @@ public sealed record RuleTestView(
     string? Message,
     DateTimeOffset? DeliverAt = null,
     bool Capped = false,
-    bool Stale = false);
+    bool Stale = false,
+    string? Held = null);
 
 /// <summary>
 /// A subscriber's own data, reached only through their bearer token: the subscriber id always comes from the token,
@@ -67,6 +85,7 @@ public sealed partial class MeService(
     IOptions<MarketOptions> marketOptions,
     IOptions<AccessOptions> access,
     IOptions<TickOptions> tick,
+    IOptions<AdviceOptions> advice,
     TimeProvider time,
     ILogger<MeService> logger)
 {
@@ -205,7 +224,8 @@ public sealed partial class MeService(
         var records = await deliveries.ListAsync(subscriberId, cancellationToken).ConfigureAwait(false);
         return new ApiOutcome<AlertsView>.Ok(new AlertsView(
             alerts.States.Values.OrderBy(s => s.RuleId, StringComparer.Ordinal)
-                .Select(s => new AlertStateView(s.RuleId, Camel(s.Status), s.Episode, s.ChangedAt, s.Observed, s.LastNotifiedAt)).ToList(),
+                .Select(s => new AlertStateView(s.RuleId, Camel(s.Status), s.Episode, s.ChangedAt, s.Observed, s.LastNotifiedAt,
+                    s.Step, s.Held == HoldReason.None ? null : Camel(s.Held), s.HeldSince, s.HeldLine)).ToList(),
             records.OrderByDescending(r => r.UpdatedAt).Take(100)
                 .Select(r => new DeliveryView(r.NotificationId, r.Channel, r.Status, r.Attempts, r.ProviderStatus, r.LastError, r.SentAt, r.UpdatedAt)).ToList()));
     }
@@ -231,12 +251,14 @@ public sealed partial class MeService(
         }
 
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        var plan = TickPlanner.Plan(found.Subscriber, [rule], _ => current, alerts.BudgetOf(subscriberId), view, tick.Value.ConsoleUri);
+        var plan = TickPlanner.Plan(found.Subscriber, [rule], _ => current, alerts.BudgetOf(subscriberId), view,
+            advice.Value.Wording(tick.Value.ConsoleUri), tick.Value.NextTickAfter(view.Now));
         var verdict = plan.Verdicts.Single().Verdict;
         var wouldDo = plan.Writes.Select(w => w.Transition).SingleOrDefault() switch
         {
             Transition.Fire => "fire",
             Transition.Repeat => "repeat",
+            Transition.Escalate => "escalate",
             Transition.Pend => "startWaiting",
             Transition.Cancel => "stopWaiting",
             Transition.Resolve => "resolve",
@@ -255,7 +277,8 @@ public sealed partial class MeService(
             message?.Text,
             message?.DeliverAt,
             plan.Capped > 0,
-            time.GetUtcNow() - snapshot.TakenAt > marketOptions.Value.PriceStalenessLimit));
+            time.GetUtcNow() - snapshot.TakenAt > marketOptions.Value.PriceStalenessLimit,
+            plan.Writes.Select(w => w.Next.Held).FirstOrDefault(h => h != HoldReason.None) is var held && held != HoldReason.None ? Camel(held) : null));
     }
 
     private async Task<StoredRule?> FindRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)

@@ -18,21 +18,31 @@ public sealed class AlertMessageRendererTests
 
         var text = AlertMessageRenderer.Sms(new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), Views.At(May10));
 
-        // On 2022-05-10 UST was far off its peg: stablecoins are no refuge that day, so the advice is cash.
+        // On 2022-05-10 UST was far off its peg and no refuge (USDC, USDT, DAI) is known on its peg: the advice is cash, and
+        // says why. The re-arm level is the evaluator's: a quarter of the move back.
         Assert.Equal(
-            $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}. Consider cash: a stablecoin is off its peg. Reply STOP to end.",
+            $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}, re-arms above -7.5% in 24h. Consider cash: UST is off its peg. Reply STOP to end.",
             text);
         Assert.True(AlertMessageRenderer.AStablecoinIsOffPeg(Views.At(May10)));
     }
 
     [Fact]
-    public void Stablecoins_are_suggested_only_while_every_one_holds_its_peg_and_a_rise_suggests_taking_profit()
+    public void A_refuge_is_named_only_while_on_its_peg_and_a_rise_suggests_taking_profit()
     {
-        var calm = Views.At(new DateTimeOffset(2021, 11, 20, 0, 0, 30, TimeSpan.Zero));
+        // USDC (the first refuge) on its peg on 2023-03-01; off it ($0.9715) at the close of 2023-03-11, and nothing else known.
+        var calm = Views.At(new DateTimeOffset(2023, 3, 1, 0, 0, 30, TimeSpan.Zero), "BTC", "USDC");
+        var svb = Views.At(new DateTimeOffset(2023, 3, 12, 0, 0, 30, TimeSpan.Zero), "BTC", "USDC");
+        Assert.True(svb.TryGetCurrent("USDC", out var usdc) && usdc.Value < 0.98);
 
-        Assert.False(AlertMessageRenderer.AStablecoinIsOffPeg(calm));
-        Assert.EndsWith("Consider moving to stablecoins. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Below, 100_000), calm), StringComparison.Ordinal);
+        Assert.EndsWith("Consider moving to USDC. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Below, 100_000), calm), StringComparison.Ordinal);
+        Assert.EndsWith("Consider cash: USDC is off its peg. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Below, 100_000), svb), StringComparison.Ordinal);
         Assert.EndsWith("Consider taking some profit. Reply STOP to end.", AlertMessageRenderer.Sms(new PriceLevelRule("BTC", PriceComparison.Above, 10_000), calm), StringComparison.Ordinal);
+
+        // A refuge is never one whose depeg the same message reports, and "cash" when no refuge is known at all.
+        var noRefuge = AlertWording.Default with { Refuges = [] };
+        Assert.Null(AlertMessageRenderer.Refuge(calm, AlertWording.Default, [new DepegRule("USDC", 0.5)]));
+        Assert.Null(AlertMessageRenderer.Refuge(calm, noRefuge, []));
+        Assert.Equal("USDC", AlertMessageRenderer.Refuge(calm, AlertWording.Default, []));
     }
 
     [Fact]
@@ -56,7 +66,7 @@ public sealed class AlertMessageRendererTests
         var text = AlertMessageRenderer.Sms(new DepegRule("UST", 5), Views.At(May10));
 
         Assert.StartsWith("DeRisk: UST at $0.7934, 20.", text, StringComparison.Ordinal);
-        Assert.Contains("off its $1 peg (your limit 5%). Your stablecoin may not hold", text, StringComparison.Ordinal);
+        Assert.Contains("off its $1 peg (your limit 5%), re-arms within 2.5% of $1. Your stablecoin may not hold; consider cash.", text, StringComparison.Ordinal);
         Assert.EndsWith(AlertMessageRenderer.StopFooter, text, StringComparison.Ordinal);
     }
 

@@ -191,7 +191,7 @@ public sealed class NamedRuleTests
 
         var view = DeRisk.Tests.Infrastructure.Views.At(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
         Assert.StartsWith("DeRisk: UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Sms(named.Rule, view), StringComparison.Ordinal);
-        Assert.Contains("UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Email([named.Rule], view, allClear: false, consoleUrl: null).Text, StringComparison.Ordinal);
+        Assert.Contains("UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Email([new DeRisk.Alerts.AlertItem("r1", named.Rule, DeRisk.Alerts.AlertState.Initial("s", "r1"), DeRisk.Alerts.AlertNews.Fired)], view, DeRisk.Alerts.AlertWording.Default).Text, StringComparison.Ordinal);
     }
 
     [Fact]

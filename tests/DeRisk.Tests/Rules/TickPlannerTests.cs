@@ -118,7 +118,7 @@ public sealed class TickPlannerTests
     {
         var subscriber = Subscriber() with { Email = "ann@example.com", EmailState = ChannelState.Active };
         var plan = TickPlanner.Plan(subscriber, [BtcDrop, LunaDrop, UstDepeg], ruleId => AlertState.Initial(subscriber.Id, ruleId), DailyBudget.None, Views.At(May10),
-            new Uri("https://derisk.example.com/api/console/"));
+            AlertWording.Default with { ConsoleUrl = new Uri("https://derisk.example.com/api/console/") });
 
         Assert.Equal(1, plan.Budget!.Sent);
         Assert.Equal(2, plan.Notifications.Count);

@@ -3,7 +3,7 @@
 
 import { h, formatTime } from './dom.js';
 
-const KIND_COLOURS = { fire: '#c62828', repeat: '#ef6c00', resolve: '#2e7d32' };
+const KIND_COLOURS = { fire: '#c62828', repeat: '#ef6c00', escalate: '#6a1b9a', resolve: '#2e7d32', overnight: '#1565c0', digest: '#455a64' };
 const DAY = 86400;
 
 function dayOf(iso) {
@@ -45,7 +45,7 @@ export function renderPreview(container, preview) {
     text: `${preview.from} to ${preview.to} (${preview.source}): ${summary.messages} message${summary.messages === 1 ? '' : 's'}, `
       + `${summary.episodes} episode${summary.episodes === 1 ? '' : 's'}, ${summary.resolved} resolved`
       + (summary.noDataDays ? `, ${summary.noDataDays} day${summary.noDataDays === 1 ? '' : 's'} without data` : '')
-      + (summary.capped ? `, ${summary.capped} held back by your daily cap` : '') + '.',
+      + (summary.capped ? `, ${summary.capped} held back by your daily cap (sent in the next digest)` : '') + '.',
   }));
 
   const prices = preview.series.filter(s => s.asset !== 'FNG');
