@@ -291,7 +291,7 @@ public static class AlertMessageRenderer
         switch (item.News)
         {
             case AlertNews.Escalated:
-                var was = detail <= Detail.Full && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
+                var was = detail != Detail.Minimal && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
                 return (rule.IsRise ? "further: " : "worse: ") + Phrase(rule, market, full, wording) + was;
             case AlertNews.StillFiring:
                 return Phrase(rule, market, full, wording) + (detail == Detail.Minimal ? "" : " since " + Local(item.State.ChangedAt, market.Now, wording.Zone));
@@ -396,13 +396,19 @@ public static class AlertMessageRenderer
             return $"{rule.Asset} no data";
         }
 
-        var move = rule.Direction == ChangeDirection.Drop ? "fall" : "rise";
-        var limit = rule.Direction == ChangeDirection.Drop ? -rule.Percent : rule.Percent;
+        var drop = rule.Direction == ChangeDirection.Drop;
+        var limit = drop ? -rule.Percent : rule.Percent;
         var window = RuleWindows.Name(rule.Window);
+
+        // A move that has only eased says so ("fall eased to -1.5%"); one that turned says that instead.
+        var turned = drop ? change.Percent >= 0 : change.Percent <= 0;
+        var eased = turned
+            ? Invariant($"{rule.Asset} turned {(drop ? "up" : "down")}, {Signed(change.Percent)}% in {window}")
+            : Invariant($"{rule.Asset} {window} {(drop ? "fall" : "rise")} eased to {Signed(change.Percent)}%");
         return detail switch
         {
-            Detail.Full => Invariant($"{rule.Asset} {window} {move} eased to {Signed(change.Percent)}% (your limit {Signed(limit)}%); now {Usd(change.Current)}{AgainstAlert(rule.Asset, change.Current, state)}"),
-            Detail.Brief => Invariant($"{rule.Asset} {window} {move} eased to {Signed(change.Percent)}%, now {Usd(change.Current)}{AgainstAlert(rule.Asset, change.Current, state)}"),
+            Detail.Full => Invariant($"{eased} (your limit {Signed(limit)}%); now {Usd(change.Current)}{AgainstAlert(rule.Asset, change.Current, state)}"),
+            Detail.Brief => Invariant($"{eased}, now {Usd(change.Current)}{AgainstAlert(rule.Asset, change.Current, state)}"),
             _ => Invariant($"{rule.Asset} {Signed(change.Percent)}%/{window}, now {Usd(change.Current)}"),
         };
     }

@@ -51,7 +51,9 @@ public sealed class Backtester(ReplayDataset data, MarketOptions market, AlertWo
     public BacktestReport Run(BacktestRules rules, BacktestRange range, IProgress<double>? progress = null)
     {
         var subscriber = Subscriber.WithSms("backtest", "", default, rules.Preferences);
-        var symbols = rules.Rules.SelectMany(r => r.Spec.Symbols).Append("BTC").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // The refuges are watched too, so the advice names only those on their peg that day (or cash).
+        var symbols = rules.Rules.SelectMany(r => r.Spec.Symbols).Append("BTC").Concat((wording ?? AlertWording.Default).Refuges)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var dailyDays = HistoryNeeds.DailyDays(rules.Rules.Select(r => r.Spec));
         var states = rules.Rules.ToDictionary(r => r.Id, r => AlertState.Initial(subscriber.Id, r.Id), StringComparer.Ordinal);
         var counts = rules.Rules.ToDictionary(r => r.Id, _ => new int[4], StringComparer.Ordinal); // notifications, episodes, resolved, no data
