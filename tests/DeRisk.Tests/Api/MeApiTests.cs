@@ -131,6 +131,26 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
     }
 
     [Fact]
+    public async Task An_alert_held_back_by_quiet_hours_is_on_record_in_the_alerts_list_until_a_message_carries_it()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550146");
+        await me.Client.PatchAsJsonAsync("/api/me", new { quietHours = new { start = "23:00", end = "07:00" } });
+        var id = (await Json(await me.Client.PostAsJsonAsync("/api/me/rules", new { kind = "priceLevel", asset = "BTC", when = "below", level = 40000 }))).GetProperty("id").GetString()!;
+
+        // The tick at 00:00 UTC fires the rule; the next tick (5 minutes on) comes before 07:00, so the news waits.
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+        var alerts = await Json(await me.Client.GetAsync("/api/me/alerts"));
+
+        var state = Assert.Single(alerts.GetProperty("rules").EnumerateArray());
+        Assert.Equal((id, "firing", "quietHours"), (state.GetProperty("ruleId").GetString(), state.GetProperty("status").GetString(), state.GetProperty("held").GetString()));
+        Assert.StartsWith("BTC $", state.GetProperty("heldLine").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, state.GetProperty("heldSince").ValueKind);
+        Assert.Empty(alerts.GetProperty("notifications").EnumerateArray());
+        Assert.Empty(Sink.Messages);
+    }
+
+    [Fact]
     public async Task A_subscriber_may_hold_at_most_twenty_rules()
     {
         var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550144");
