@@ -41,6 +41,7 @@ public static class ReportFiles
             rules = report.Rules,
             episodes = report.Episodes,
             capped = report.Capped,
+            kinds = report.Kinds,
         }, Json));
 
     public static void WriteChart(BacktestReport report, BacktestRules rules, ReplayDataset data, string path) =>

@@ -317,6 +317,13 @@ function table(caption, headers, rows) {
       h('tbody', {}, rows.map(row => h('tr', {}, row.map(cell => h('td', { text: cell ?? '' })))))));
 }
 
+/** Why news of a rule is waiting, and for what: quiet hours end, or the next digest. */
+function heldText(state) {
+  if (!state.held) return '';
+  const until = state.held === 'quietHours' ? 'until your quiet hours end' : 'for the digest when your daily cap resets';
+  return `${state.heldLine ?? 'an alert'} (${formatTime(state.heldSince)}), held ${until}`;
+}
+
 async function alertsPage() {
   const [alerts, rules] = await Promise.all([api('GET', 'me/alerts'), api('GET', 'me/rules')]);
   if (!alerts.ok) {
@@ -328,8 +335,9 @@ async function alertsPage() {
   const { rules: states, notifications } = alerts.data;
   page('Alerts',
     states.length
-      ? table('Alert state of each rule', ['Rule', 'Status', 'Episode', 'Since', 'Observed', 'Last notified'],
-        states.map(s => [names.get(s.ruleId) ?? s.ruleId, s.status, String(s.episode), formatTime(s.changedAt), typeof s.observed === 'number' ? s.observed.toFixed(2) : '', formatTime(s.lastNotifiedAt)]))
+      ? table('Alert state of each rule', ['Rule', 'Status', 'Episode', 'Since', 'Observed', 'Last notified', 'Held back'],
+        states.map(s => [names.get(s.ruleId) ?? s.ruleId, s.status, String(s.episode), formatTime(s.changedAt), typeof s.observed === 'number' ? s.observed.toFixed(2) : '',
+          formatTime(s.lastNotifiedAt), heldText(s)]))
       : h('p', { text: 'No rule has changed state yet.' }),
     notifications.length
       ? table('Notifications, newest first', ['Notification', 'Channel', 'Status', 'Attempts', 'Provider status', 'Error', 'Sent'],

@@ -41,7 +41,7 @@ const FORM_FIELDS = {
   drawdown: { asset: null, percent: null, days: null },
   portfolioDrawdown: { holdings: null, percent: null, days: null, maxRiskPercent: null },
 };
-const TOP_LEVEL_FIELDS = ['name', 'for', 'repeatEvery', 'allClear'];
+const TOP_LEVEL_FIELDS = ['name', 'for', 'repeatEvery', 'escalateEvery', 'allClear'];
 
 /**
  * Whether the form can show `rule` without changing it: a known kind, no field the form lacks, select values it
@@ -221,16 +221,22 @@ function renderCombination(container, rule, path) {
 export function lifecycleFields(rule = {}) {
   const hold = h('input', { type: 'text', name: 'for', value: rule.for ?? '', placeholder: 'e.g. 2h', autocomplete: 'off' });
   const repeat = h('input', { type: 'text', name: 'repeatEvery', value: rule.repeatEvery ?? '', placeholder: 'e.g. 6h', autocomplete: 'off' });
+  const escalate = numberInput(rule.escalateEvery, { name: 'escalateEvery', min: 0, max: 100, placeholder: 'e.g. 10' });
   const allClear = h('input', { type: 'checkbox', name: 'allClear', checked: Boolean(rule.allClear) });
   const element = h('fieldset', { className: 'lifecycle' }, h('legend', { text: 'When to tell you' }),
     field('Hold for (before it fires)', hold, { path: 'for', hint: 'Empty: fire at once. Ticks are daily in the preview.' }),
     field('Repeat while firing, every', repeat, { path: 'repeatEvery', hint: 'Empty: once per episode. At least 15m.' }),
+    field('Tell me again each time it goes this many points further', escalate, {
+      path: 'escalateEvery',
+      hint: 'Price change, drawdown, depeg and portfolio rules. Empty: never (depeg: every 5). 0: never.',
+    }),
     field('Send an all-clear when it resolves', allClear, { path: 'allClear' }));
   return {
     element,
     apply(target) {
       if (hold.value.trim()) target.for = hold.value.trim();
       if (repeat.value.trim()) target.repeatEvery = repeat.value.trim();
+      if (escalate.value.trim()) target.escalateEvery = Number(escalate.value);
       if (allClear.checked) target.allClear = true;
       return target;
     },
