@@ -565,9 +565,12 @@ public static class AlertMessageRenderer
         }
 
         var off = Math.Abs(current.Value - 1) * 100;
-        return detail == Detail.Full
-            ? Invariant($"{rule.Asset} at {Usd(current.Value)}, {off:0.0#}% off its $1 peg (your limit {rule.Percent:0.##}%){AsOf(rule.Asset, market)}")
-            : Invariant($"{rule.Asset} {off:0.0#}% off peg");
+        return detail switch
+        {
+            Detail.Full => Invariant($"{rule.Asset} at {Usd(current.Value)}, {off:0.0#}% off its $1 peg (your limit {rule.Percent:0.##}%){AsOf(rule.Asset, market)}"),
+            Detail.Brief => Invariant($"{rule.Asset} {off:0.0#}% off peg (limit {rule.Percent:0.##}%)"),
+            _ => Invariant($"{rule.Asset} {off:0.0#}% off peg"),
+        };
     }
 
     private static string Drawdown(DrawdownRule rule, MarketView market, Detail detail)
