@@ -111,6 +111,17 @@ public static class TickPlanner
             entries[rule.Id] = new Entry(rule, before, after, transition, news);
         }
 
+        // A stablecoin the subscriber's own depeg rule says is off its peg (met now, or still firing within its
+        // hysteresis band) is never suggested as a refuge, even when that rule is not in the message.
+        var offPeg = entries.Values
+            .SelectMany(e => DepegLeaves(e.Rule.Spec).Where(d => (e.Rule.Spec is DepegRule && e.After.Status == AlertStatus.Firing)
+                || RuleEvaluator.Evaluate(d, market).Kind == VerdictKind.Met))
+            .Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (offPeg.Count > 0)
+        {
+            wording = wording with { Refuges = wording.Refuges.Where(r => !offPeg.Contains(r)).ToList() };
+        }
+
         // One order wherever the rules came from (storage or a rules file): critical first, then by rule id. Whether a
         // rule is critical on this market is worked out once per rule (a combination evaluates its children for it).
         var items = entries.Values.Where(e => e.News is not null)
@@ -218,6 +229,14 @@ public static class TickPlanner
             : null;
         return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred, planned);
     }
+
+    private static IEnumerable<DepegRule> DepegLeaves(RuleSpec rule) => rule switch
+    {
+        DepegRule d => [d],
+        AllOfRule r => r.Rules.SelectMany(DepegLeaves),
+        AnyOfRule r => r.Rules.SelectMany(DepegLeaves),
+        _ => [],
+    };
 
     private static string IdFor(string subscriberId, List<AlertItem> group)
     {
