@@ -154,6 +154,9 @@ public static class TickPlanner
         var groups = rest.Any(i => i.News is AlertNews.StillFiring or AlertNews.ClearedMeanwhile || i.State.HeldSince is not null)
             ? [rest]
             : new[] { rest.Where(i => i.IsAlarm).ToList(), rest.Where(i => !i.IsAlarm).ToList() };
+        // News held back since an earlier local day goes once the day has turned, even when critical alarms (never
+        // capped, but counted) used up the new day's cap first: otherwise a daily depeg could hold it back for ever.
+        bool HeldSinceAnEarlierDay(List<AlertItem> group) => group.Any(i => i.State.HeldSince is { } since && preferences.LocalDate(since) < today);
         foreach (var group in groups.Where(g => g.Count > 0))
         {
             if (recheckLater)
@@ -161,7 +164,7 @@ public static class TickPlanner
                 held.AddRange(group.Select(i => (i, HoldReason.QuietHours)));
                 deferred++;
             }
-            else if (sent >= preferences.DailyCap)
+            else if (sent >= preferences.DailyCap && !HeldSinceAnEarlierDay(group))
             {
                 held.AddRange(group.Select(i => (i, HoldReason.DailyCap)));
                 capped++;

@@ -72,4 +72,70 @@ public sealed class ReviewFindingsTests
         Assert.Equal(AlertStatus.Firing, ticks.States["d"].Status);
         Assert.DoesNotContain("USDC", Assert.Single(drop.Notifications).Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_critical_alarm_on_the_new_day_does_not_push_the_digest_back_another_day()
+    {
+        // Cap 1: the day's one message goes, a second alert is held for the digest; the next day a depeg fires first
+        // (critical, never capped but counted). The digest must still go that day, not wait for a day with no depeg.
+        var ticks = new Ticks(Sub(cap: 1),
+            new StoredRule("d", new DepegRule("USDC", 1), default),
+            new StoredRule("r1", new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay), default),
+            new StoredRule("r2", new PriceLevelRule("BTC", PriceComparison.Below, 19_000), default));
+
+        Assert.Single(ticks.Run(Market(Noon, -11, btc: 19_500)).Notifications);       // r1: the day's message
+        Assert.Empty(ticks.Run(Market(Noon.AddHours(1), -12, btc: 18_500)).Notifications); // r2: over the cap, held
+        var nextDay = Noon.Date.AddDays(1);
+        var depeg = ticks.Run(Market(new DateTimeOffset(nextDay.AddMinutes(5), TimeSpan.Zero), -12, usdc: 0.95, btc: 18_400));
+        var later = ticks.Run(Market(new DateTimeOffset(nextDay.AddMinutes(10), TimeSpan.Zero), -12, usdc: 0.95, btc: 18_300));
+
+        var sent = depeg.Messages.Concat(later.Messages).ToList();
+        Assert.Contains(sent, m => m.Kind == "critical");
+        Assert.Contains(sent, m => m.Kind == "digest" && m.Items.Any(i => i.RuleId == "r2"));
+        Assert.Null(ticks.States["r2"].HeldSince);
+    }
+
+    /// <summary>
+    /// A month of half-hourly ticks on a random market, quiet hours across midnight in zones that change clocks, small
+    /// caps, every rule shape: no two messages share an id, every SMS is one GSM-7 segment, and no news stays held
+    /// back for more than a day and a half.
+    /// </summary>
+    [Theory]
+    [InlineData("Europe/London", 1)]
+    [InlineData("America/New_York", 2)]
+    [InlineData("Australia/Sydney", 3)]
+    [InlineData("UTC", 1)]
+    public void On_a_random_month_ids_are_unique_sms_fit_and_nothing_stays_held(string zone, int cap)
+    {
+        StoredRule[] rules =
+        [
+            new("a", new PriceChangeRule("BTC", ChangeDirection.Drop, 5, RuleWindow.OneDay) { EscalateEvery = 3, AllClear = true, RepeatEvery = TimeSpan.FromHours(2) }, default),
+            new("b", new PriceChangeRule("BTC", ChangeDirection.Rise, 5, RuleWindow.OneDay) { AllClear = true, Name = "Moon" }, default),
+            new("c", new DepegRule("USDC", 1) { AllClear = true }, default),
+            new("d", new AnyOfRule([new DepegRule("USDT", 2), new PriceChangeRule("BTC", ChangeDirection.Drop, 8, RuleWindow.OneDay)]) { AllClear = true }, default),
+            new("e", new AllOfRule([new PriceLevelRule("BTC", PriceComparison.Below, 19_000), new PriceChangeRule("BTC", ChangeDirection.Drop, 3, RuleWindow.OneDay)]) { AllClear = true }, default),
+            new("f", new PriceLevelRule("BTC", PriceComparison.Below, 18_000) { RepeatEvery = TimeSpan.FromMinutes(30) }, default),
+        ];
+        var ticks = new Ticks(Sub(cap, new TimeOnly(22, 0), new TimeOnly(6, 0), zone), rules) { Step = TimeSpan.FromMinutes(30) };
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var random = new Random((zone.Length * 31) + cap);
+        var start = new DateTimeOffset(2022, 3, 20, 0, 0, 0, TimeSpan.Zero); // across the EU and AU clock changes
+        double change = 0, usdc = 1, usdt = 1;
+        for (var i = 0; i < 48 * 30; i++)
+        {
+            var now = start.AddMinutes(30 * i);
+            change = Math.Clamp(change + (random.Next(-30, 31) / 10.0), -40, 20);
+            usdc = Math.Clamp(usdc + (random.Next(-5, 6) / 1000.0), 0.85, 1.05);
+            usdt = Math.Clamp(usdt + (random.Next(-5, 6) / 1000.0), 0.85, 1.05);
+            var plan = ticks.Run(Market(now, change, usdc, usdt, 20_000 * (1 + (change / 100))));
+            foreach (var sms in plan.Notifications)
+            {
+                Assert.True(sms.Text.Length <= AlertMessageRenderer.SmsSegmentLength, sms.Text);
+                Assert.True(AlertMessageRenderer.IsGsm7(sms.Text), sms.Text);
+                Assert.True(seen.TryAdd(sms.Id, sms.Text), $"{now:O}: id {sms.Id} reused:\n{seen.GetValueOrDefault(sms.Id)}\n{sms.Text}");
+            }
+
+            Assert.DoesNotContain(ticks.States.Values, s => s.HeldSince is { } since && now - since > TimeSpan.FromHours(34));
+        }
+    }
 }
