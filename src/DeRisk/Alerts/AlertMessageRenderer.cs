@@ -606,7 +606,7 @@ public static class AlertMessageRenderer
         {
             Detail.Full => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high ({Usd(value.High)} to {Usd(value.Now)}){move}"),
             Detail.Brief => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high{move}"),
-            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move ~{Usd(b.Total)} to {refuge}" : "")}"),
+            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move about {Usd(b.Total)} to {refuge}" : "")}"),
         };
     }
 

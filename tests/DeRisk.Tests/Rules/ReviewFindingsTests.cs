@@ -95,6 +95,29 @@ public sealed class ReviewFindingsTests
         Assert.Null(ticks.States["r2"].HeldSince);
     }
 
+    [Fact]
+    public void A_portfolio_sms_is_plain_gsm7()
+    {
+        // A busy message falls back to the minimal phrasing, where the portfolio's move was written "~$X": '~' is not
+        // in the GSM-7 basic set, so one such SMS is billed as two segments (or sent as UCS-2 by some carriers).
+        var now = new DateTimeOffset(2022, 6, 18, 0, 0, 30, TimeSpan.Zero);
+        var market = ReplayMarket.ViewAt(ReplayDataset.Default, now, ["BTC", "USDC", "USDT", "DAI", Assets.FearAndGreed], Views.Limit, TimeSpan.FromDays(8));
+        RuleSpec[] rules =
+        [
+            new PortfolioDrawdownRule(new Dictionary<string, double> { ["BTC"] = 2 }, 10, 7, 20),
+            new PriceLevelRule("BTC", PriceComparison.Below, 25_000),
+            new SentimentRule(SentimentComparison.AtOrBelow, 20),
+            new PriceChangeRule("BTC", ChangeDirection.Drop, 5, RuleWindow.SevenDays),
+        ];
+        Assert.All(rules, r => Assert.Equal((VerdictKind.Met, (string?)null), (RuleEvaluator.Evaluate(r, market).Kind, RuleEvaluator.Evaluate(r, market).NoDataReason)));
+
+        var sms = AlertMessageRenderer.Sms(rules, market);
+
+        Assert.Contains("portfolio", sms, StringComparison.Ordinal);
+        Assert.True(AlertMessageRenderer.IsGsm7(sms), sms);
+        Assert.True(sms.Length <= AlertMessageRenderer.SmsSegmentLength, sms);
+    }
+
     /// <summary>
     /// A month of half-hourly ticks on a random market, quiet hours across midnight in zones that change clocks, small
     /// caps, every rule shape: no two messages share an id, every SMS is one GSM-7 segment, and no news stays held
