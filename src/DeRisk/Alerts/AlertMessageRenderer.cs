@@ -291,7 +291,7 @@ public static class AlertMessageRenderer
         switch (item.News)
         {
             case AlertNews.Escalated:
-                var was = detail != Detail.Minimal && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
+                var was = detail != Detail.Minimal && rule.CanEscalate && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
                 return (rule.IsRise ? "further: " : "worse: ") + Phrase(rule, market, full, wording) + was;
             case AlertNews.StillFiring:
                 return Phrase(rule, market, full, wording) + (detail == Detail.Minimal ? "" : " since " + Local(item.State.ChangedAt, market.Now, wording.Zone));

@@ -82,6 +82,20 @@ public static class TickPlanner
             verdicts.Add((rule.Id, verdict));
             var before = stateOf(rule.Id);
             var transition = AlertLifecycle.Next(before, rule.Spec, verdict, now);
+            if (rule.Spec is AnyOfRule or AllOfRule && verdict.Kind == VerdictKind.Met && rule.Spec.IsCriticalOn(market))
+            {
+                // A combination has no depth to escalate by, but it can turn critical within an episode (an anyOf fired
+                // by BTC whose depeg child is met later): step 1 marks the episode's critical alarm, sent once.
+                transition = transition switch
+                {
+                    Transition.Fire t => new Transition.Fire(t.Next with { Step = 1 }),
+                    Transition.Repeat t => new Transition.Repeat(t.Next with { Step = 1 }),
+                    Transition.None when before.Status == AlertStatus.Firing && before.Step < 1 =>
+                        new Transition.Escalate(before with { Step = 1, LastNotifiedAt = now, Observed = verdict.Observed }),
+                    _ => transition,
+                };
+            }
+
             var after = transition switch
             {
                 Transition.Fire t => t.Next with { AtAlert = AlertMessageRenderer.MarksOf(rule.Spec, market) },

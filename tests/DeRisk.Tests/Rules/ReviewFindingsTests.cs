@@ -161,4 +161,39 @@ public sealed class ReviewFindingsTests
             Assert.DoesNotContain(ticks.States.Values, s => s.HeldSince is { } since && now - since > TimeSpan.FromHours(34));
         }
     }
+
+    [Fact]
+    public void An_anyOf_fired_by_a_price_drop_sends_a_critical_alarm_once_when_its_depeg_child_is_met_later()
+    {
+        var ticks = new Ticks(Sub(quietStart: new TimeOnly(22, 0), quietEnd: new TimeOnly(6, 0)),
+            new StoredRule("r1", new AnyOfRule([new DepegRule("USDC", 2), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)]), default));
+
+        var drop = ticks.Run(Market(Noon, -12));
+        var depeg = ticks.Run(Market(Noon.AddMinutes(5), -12, usdc: 0.90));
+        var deeper = ticks.Run(Market(Noon.AddMinutes(10), -12, usdc: 0.85));
+        var night = ticks.Run(Market(Noon.AddHours(11), -12, usdc: 0.85)); // 23:00, quiet hours: nothing new to say
+
+        Assert.False(Assert.Single(drop.Notifications).Critical);
+        var sms = Assert.Single(depeg.Notifications);
+        Assert.True(sms.Critical);
+        Assert.Equal("critical", Assert.Single(depeg.Messages).Kind);
+        Assert.StartsWith("DeRisk: worse: USDC 10.0% off peg and BTC", sms.Text, StringComparison.Ordinal);
+        Assert.Contains("Your stablecoin may not hold", sms.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("at the first alert", sms.Text, StringComparison.Ordinal);
+        Assert.Empty(deeper.Notifications);
+        Assert.Empty(night.Notifications);
+    }
+
+    [Fact]
+    public void An_anyOf_that_fires_critical_does_not_escalate_on_the_next_tick()
+    {
+        var ticks = new Ticks(Sub(),
+            new StoredRule("r1", new AnyOfRule([new DepegRule("USDC", 2), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)]), default));
+
+        var fire = ticks.Run(Market(Noon, -3, usdc: 0.90));
+        var next = ticks.Run(Market(Noon.AddMinutes(5), -12, usdc: 0.90));
+
+        Assert.True(Assert.Single(fire.Notifications).Critical);
+        Assert.Empty(next.Notifications);
+    }
 }
