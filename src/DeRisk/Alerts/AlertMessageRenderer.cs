@@ -291,7 +291,7 @@ public static class AlertMessageRenderer
         switch (item.News)
         {
             case AlertNews.Escalated:
-                var was = detail != Detail.Minimal && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
+                var was = detail != Detail.Minimal && rule.CanEscalate && item.State.FiredObserved is { } first ? $", was {Observed(rule, first)} at the first alert" : "";
                 return (rule.IsRise ? "further: " : "worse: ") + Phrase(rule, market, full, wording) + was;
             case AlertNews.StillFiring:
                 return Phrase(rule, market, full, wording) + (detail == Detail.Minimal ? "" : " since " + Local(item.State.ChangedAt, market.Now, wording.Zone));
@@ -609,7 +609,7 @@ public static class AlertMessageRenderer
         {
             Detail.Full => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high ({Usd(value.High)} to {Usd(value.Now)}){move}"),
             Detail.Brief => Invariant($"portfolio {Signed(value.DrawdownPercent)}% from its {rule.Days}d high{move}"),
-            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move ~{Usd(b.Total)} to {refuge}" : "")}"),
+            _ => Invariant($"portfolio {Signed(value.DrawdownPercent)}%{(advice is { Total: > 0.5 } b ? $", move about {Usd(b.Total)} to {refuge}" : "")}"),
         };
     }
 

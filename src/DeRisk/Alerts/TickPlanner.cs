@@ -82,6 +82,20 @@ public static class TickPlanner
             verdicts.Add((rule.Id, verdict));
             var before = stateOf(rule.Id);
             var transition = AlertLifecycle.Next(before, rule.Spec, verdict, now);
+            if (rule.Spec is AnyOfRule or AllOfRule && verdict.Kind == VerdictKind.Met && rule.Spec.IsCriticalOn(market))
+            {
+                // A combination has no depth to escalate by, but it can turn critical within an episode (an anyOf fired
+                // by BTC whose depeg child is met later): step 1 marks the episode's critical alarm, sent once.
+                transition = transition switch
+                {
+                    Transition.Fire t => new Transition.Fire(t.Next with { Step = 1 }),
+                    Transition.Repeat t => new Transition.Repeat(t.Next with { Step = 1 }),
+                    Transition.None when before.Status == AlertStatus.Firing && before.Step < 1 =>
+                        new Transition.Escalate(before with { Step = 1, LastNotifiedAt = now, Observed = verdict.Observed }),
+                    _ => transition,
+                };
+            }
+
             var after = transition switch
             {
                 Transition.Fire t => t.Next with { AtAlert = AlertMessageRenderer.MarksOf(rule.Spec, market) },
@@ -109,6 +123,17 @@ public static class TickPlanner
             }
 
             entries[rule.Id] = new Entry(rule, before, after, transition, news);
+        }
+
+        // A stablecoin the subscriber's own depeg rule says is off its peg (met now, or still firing within its
+        // hysteresis band) is never suggested as a refuge, even when that rule is not in the message.
+        var offPeg = entries.Values
+            .SelectMany(e => DepegLeaves(e.Rule.Spec).Where(d => (e.Rule.Spec is DepegRule && e.After.Status == AlertStatus.Firing)
+                || RuleEvaluator.Evaluate(d, market).Kind == VerdictKind.Met))
+            .Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (offPeg.Count > 0)
+        {
+            wording = wording with { Refuges = wording.Refuges.Where(r => !offPeg.Contains(r)).ToList() };
         }
 
         // One order wherever the rules came from (storage or a rules file): critical first, then by rule id. Whether a
@@ -143,6 +168,9 @@ public static class TickPlanner
         var groups = rest.Any(i => i.News is AlertNews.StillFiring or AlertNews.ClearedMeanwhile || i.State.HeldSince is not null)
             ? [rest]
             : new[] { rest.Where(i => i.IsAlarm).ToList(), rest.Where(i => !i.IsAlarm).ToList() };
+        // News held back since an earlier local day goes once the day has turned, even when critical alarms (never
+        // capped, but counted) used up the new day's cap first: otherwise a daily depeg could hold it back for ever.
+        bool HeldSinceAnEarlierDay(List<AlertItem> group) => group.Any(i => i.State.HeldSince is { } since && preferences.LocalDate(since) < today);
         foreach (var group in groups.Where(g => g.Count > 0))
         {
             if (recheckLater)
@@ -150,7 +178,7 @@ public static class TickPlanner
                 held.AddRange(group.Select(i => (i, HoldReason.QuietHours)));
                 deferred++;
             }
-            else if (sent >= preferences.DailyCap)
+            else if (sent >= preferences.DailyCap && !HeldSinceAnEarlierDay(group))
             {
                 held.AddRange(group.Select(i => (i, HoldReason.DailyCap)));
                 capped++;
@@ -218,6 +246,14 @@ public static class TickPlanner
             : null;
         return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred, planned);
     }
+
+    private static IEnumerable<DepegRule> DepegLeaves(RuleSpec rule) => rule switch
+    {
+        DepegRule d => [d],
+        AllOfRule r => r.Rules.SelectMany(DepegLeaves),
+        AnyOfRule r => r.Rules.SelectMany(DepegLeaves),
+        _ => [],
+    };
 
     private static string IdFor(string subscriberId, List<AlertItem> group)
     {
