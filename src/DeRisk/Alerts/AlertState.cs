@@ -180,6 +180,32 @@ public sealed class AlertStateStore(DeRiskTables tables)
     public Task<ShardAlerts> ReadSubscriberAsync(string shard, string subscriberId, CancellationToken cancellationToken) =>
         ReadAsync(SubscriberFilter(shard, subscriberId), cancellationToken);
 
+    /// <summary>
+    /// Starts a rule's lifecycle over (the rule was replaced): ok, nothing pending or held, but the episode count kept,
+    /// so the replaced rule's next alert is a new episode with a new notification id (an id already delivered is
+    /// dropped by the dispatcher as a duplicate). ETag-guarded against a tick writing the row meanwhile.
+    /// </summary>
+    public async Task RestartAsync(string shard, string subscriberId, string ruleId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = (await ReadSubscriberAsync(shard, subscriberId, cancellationToken).ConfigureAwait(false)).States
+                .GetValueOrDefault(Key(subscriberId, ruleId));
+            if (current is null)
+            {
+                return;
+            }
+
+            var restarted = AlertState.Initial(subscriberId, ruleId) with { Episode = current.Episode, ETag = current.ETag };
+            if (await TryWriteAsync(shard, restarted, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The alert state of rule {ruleId} kept changing; it was not restarted.");
+    }
+
     /// <summary>Removes one rule's state (the rule was deleted), or all of a subscriber's rows when <paramref name="ruleId"/> is null.</summary>
     public async Task<int> DeleteAsync(string shard, string subscriberId, string? ruleId, CancellationToken cancellationToken)
     {

@@ -202,7 +202,7 @@ public sealed partial class MeService(
                 return RuleNotFound<RuleView>();
         }
 
-        await states.DeleteAsync(store.ShardOf(subscriberId), subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
+        await states.RestartAsync(store.ShardOf(subscriberId), subscriberId, ruleId, cancellationToken).ConfigureAwait(false);
         return new ApiOutcome<RuleView>.Ok(new RuleView(ruleId, parsed.Rule!, existing.CreatedAt));
     }
 

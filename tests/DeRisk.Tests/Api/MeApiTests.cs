@@ -131,6 +131,30 @@ public sealed class MeApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSink
     }
 
     [Fact]
+    public async Task A_replaced_rule_alerts_again_as_a_new_episode_never_dropped_as_a_duplicate_of_the_old_rules_alert()
+    {
+        var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550148");
+        var id = (await Json(await me.Client.PostAsJsonAsync("/api/me/rules", UstDepeg))).GetProperty("id").GetString()!;
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+
+        // The edit starts the rule over (ok, nothing held) but keeps its episode count, so its next alert has a new id.
+        Assert.Equal(HttpStatusCode.OK, (await me.Client.PutAsJsonAsync($"/api/me/rules/{id}", new { kind = "depeg", asset = "UST", percent = 4 })).StatusCode);
+        var restarted = Assert.Single((await Json(await me.Client.GetAsync("/api/me/alerts"))).GetProperty("rules").EnumerateArray());
+        Assert.Equal(("ok", 1), (restarted.GetProperty("status").GetString(), restarted.GetProperty("episode").GetInt32()));
+        await Host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+        await Host.Services.GetRequiredService<Dispatcher>().DrainAsync(default);
+
+        var alerts = await Json(await me.Client.GetAsync("/api/me/alerts"));
+        Assert.Equal(2, Assert.Single(alerts.GetProperty("rules").EnumerateArray()).GetProperty("episode").GetInt32());
+        var sent = alerts.GetProperty("notifications").EnumerateArray().Select(n => (n.GetProperty("notificationId").GetString(), n.GetProperty("status").GetString())).ToList();
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(2, sent.Select(s => s.Item1).Distinct().Count());
+        Assert.All(sent, s => Assert.Equal("sent", s.Item2));
+        Assert.Equal(2, Sink.Messages.Count);
+    }
+
+    [Fact]
     public async Task An_alert_held_back_by_quiet_hours_is_on_record_in_the_alerts_list_until_a_message_carries_it()
     {
         var me = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550146");
