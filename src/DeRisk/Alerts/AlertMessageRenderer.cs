@@ -279,8 +279,16 @@ public static class AlertMessageRenderer
             }
         }
 
-        var room = SmsSegmentLength - head.Length - tail.Length - 3;
-        return head + phrases[^1][..Math.Max(0, room)] + "..." + tail;
+        // Cut at the last whole phrase that fits, never inside a number ("BTC -2..."); else at a space.
+        var room = Math.Max(0, SmsSegmentLength - head.Length - tail.Length - 3);
+        var last = phrases[^1];
+        var cut = last.LastIndexOf("; ", Math.Min(room, last.Length - 1), StringComparison.Ordinal);
+        if (cut <= 0)
+        {
+            cut = last.LastIndexOf(' ', Math.Min(room, last.Length - 1));
+        }
+
+        return head + last[..(cut > 0 ? cut : room)] + "..." + tail;
     }
 
     /// <summary>What one item says, by its news: the alarm, how much worse, since when, or what cleared and where the market stands.</summary>
@@ -380,7 +388,7 @@ public static class AlertMessageRenderer
         DrawdownRule r => ClearedDrawdown(r, state, market, detail),
         PortfolioDrawdownRule r => ClearedPortfolio(r, state, market, detail),
         AllOfRule r => string.Join(" and ", r.Rules.Where(c => RuleEvaluator.Evaluate(c, market).Kind != VerdictKind.Met).DefaultIfEmpty(r.Rules[0]).Select(c => Cleared(c, state, market, detail))),
-        AnyOfRule r => string.Join(" and ", r.Rules.Select(c => Cleared(c, state, market, detail))),
+        AnyOfRule r => string.Join(" and ", FiredChildren(r, state).Select(c => Cleared(c, state, market, detail))),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "No text for this rule kind."),
     };
 
@@ -488,6 +496,16 @@ public static class AlertMessageRenderer
     /// <summary>The rule's shortest phrase on this market, e.g. "BTC -11.6%/24h": what a held-back alert said, for a later summary.</summary>
     public static string Line(RuleSpec rule, MarketView market) => Phrase(rule, market, Detail.Minimal, AlertWording.Default);
 
+    /// <summary>The key prefix marking an anyOf child that was met at the alert ("$met0", "$met2").</summary>
+    public const string MetMark = "$met";
+
+    /// <summary>The children of an anyOf that were met at its alert; all of them when that was not recorded.</summary>
+    private static IEnumerable<RuleSpec> FiredChildren(AnyOfRule rule, AlertState state)
+    {
+        var fired = rule.Rules.Where((_, i) => state.PriceAtAlert(MetMark + i.ToString(CultureInfo.InvariantCulture)) is not null).ToList();
+        return fired.Count > 0 ? fired : rule.Rules;
+    }
+
     /// <summary>The key under which a portfolio's value at the alert is kept with the prices.</summary>
     public const string PortfolioMark = "$portfolio";
 
@@ -502,6 +520,18 @@ public static class AlertMessageRenderer
             if (market.TryGetCurrent(symbol, out var price))
             {
                 marks.Add((symbol, price.Value));
+            }
+        }
+
+        // Which children of an anyOf fired it, so that its all-clear names those and not the ones that never moved.
+        if (rule is AnyOfRule any)
+        {
+            for (var i = 0; i < any.Rules.Count; i++)
+            {
+                if (RuleEvaluator.Evaluate(any.Rules[i], market).Kind == VerdictKind.Met)
+                {
+                    marks.Add((MetMark + i.ToString(CultureInfo.InvariantCulture), 1));
+                }
             }
         }
 

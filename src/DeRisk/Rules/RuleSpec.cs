@@ -44,12 +44,15 @@ public abstract record RuleSpec
     /// <summary>
     /// Within one episode, notify once more each time the value goes this many percentage points further past the limit
     /// (priceChange, drawdown, depeg and portfolioDrawdown rules): "worse: BTC -21.3% in 24h, was -11.6% at the first
-    /// alert". Each step at most once; 0 turns it off. Depeg rules escalate every <see cref="DefaultDepegEscalation"/> points
+    /// alert". Each step at most once; at least 1 point; 0 turns it off. Depeg rules escalate every <see cref="DefaultDepegEscalation"/> points
     /// unless told otherwise.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Range(0, 100)]
     public double? EscalateEvery { get; init; }
+
+    /// <summary>The smallest escalation step: finer steps would re-alert on noise.</summary>
+    public const double MinEscalation = 1;
 
     /// <summary>Depeg alerts escalate every 5 percentage points by default: a stablecoin at $0.94 is worse news than at $0.99.</summary>
     public const double DefaultDepegEscalation = 5;

@@ -39,9 +39,9 @@ public sealed class RuleValidator(Func<string, bool> isTrackedAsset, IReadOnlyCo
             {
                 errors.Add("escalateEvery", "Only priceChange, drawdown, depeg and portfolioDrawdown rules escalate.");
             }
-            else if (!double.IsFinite(escalate) || escalate < 0 || escalate > 100)
+            else if (!double.IsFinite(escalate) || escalate < 0 || escalate > 100 || (escalate > 0 && escalate < RuleSpec.MinEscalation))
             {
-                errors.Add("escalateEvery", "Must be a number of percentage points from 0 (off) to 100.");
+                errors.Add("escalateEvery", $"Must be 0 (off) or a number of percentage points from {RuleSpec.MinEscalation} to 100.");
             }
         }
 

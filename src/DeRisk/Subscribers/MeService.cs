@@ -251,10 +251,14 @@ public sealed partial class MeService(
         }
 
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        var plan = TickPlanner.Plan(found.Subscriber, [rule], _ => current, alerts.BudgetOf(subscriberId), view,
+
+        // Every rule of the subscriber, from their states, as the tick plans them: the rule's news may ride in one
+        // message with another rule's, or wait behind held news; the answer is this rule's part of that plan.
+        var plan = TickPlanner.Plan(found.Subscriber, found.Rules, id => alerts.StateOf(subscriberId, id), alerts.BudgetOf(subscriberId), view,
             advice.Value.Wording(tick.Value.ConsoleUri), tick.Value.NextTickAfter(view.Now));
-        var verdict = plan.Verdicts.Single().Verdict;
-        var wouldDo = plan.Writes.Select(w => w.Transition).SingleOrDefault() switch
+        var verdict = plan.Verdicts.First(v => v.RuleId == ruleId).Verdict;
+        var write = plan.Writes.FirstOrDefault(w => w.Next.RuleId == ruleId);
+        var wouldDo = write.Transition switch
         {
             Transition.Fire => "fire",
             Transition.Repeat => "repeat",
@@ -264,7 +268,10 @@ public sealed partial class MeService(
             Transition.Resolve => "resolve",
             _ => "nothing",
         };
-        var message = plan.Notifications.FirstOrDefault(n => n.Channel == Notification.SmsChannel) ?? (plan.Notifications.Count > 0 ? plan.Notifications[0] : null);
+        var carrier = plan.Messages.FirstOrDefault(m => m.Items.Any(i => i.RuleId == ruleId));
+        var message = carrier is null ? null
+            : plan.Notifications.FirstOrDefault(n => n.Id == carrier.Id) ?? plan.Notifications.FirstOrDefault(n => n.Id == Notification.IdForChannel(carrier.Id, Notification.EmailChannel));
+        var held = write.Next?.Held ?? HoldReason.None;
         return new ApiOutcome<RuleTestView>.Ok(new RuleTestView(
             ruleId,
             snapshot.TakenAt,
@@ -276,9 +283,9 @@ public sealed partial class MeService(
             wouldDo,
             message?.Text,
             message?.DeliverAt,
-            plan.Capped > 0,
+            held == HoldReason.DailyCap,
             time.GetUtcNow() - snapshot.TakenAt > marketOptions.Value.PriceStalenessLimit,
-            plan.Writes.Select(w => w.Next.Held).FirstOrDefault(h => h != HoldReason.None) is var held && held != HoldReason.None ? Camel(held) : null));
+            held == HoldReason.None ? null : Camel(held)));
     }
 
     private async Task<StoredRule?> FindRuleAsync(string subscriberId, string ruleId, CancellationToken cancellationToken)

@@ -104,6 +104,34 @@ public sealed class AlertMessageRendererTests
     }
 
     [Fact]
+    public void An_anyOf_all_clear_names_the_children_that_fired_it_not_the_ones_that_never_moved()
+    {
+        // Fired on 2022-05-10 by BTC's fall alone (USDC has no 2022 data: never met); cleared a few days later.
+        var rule = new AnyOfRule([new DepegRule("UST", 50), new PriceChangeRule("BTC", ChangeDirection.Drop, 10, RuleWindow.OneDay)]) { AllClear = true };
+        var at = Views.At(May10);
+        Assert.Equal(VerdictKind.Clear, RuleEvaluator.Evaluate(rule.Rules[0], at).Kind);
+        var state = AlertState.Initial("s", "r") with { Episode = 1, AtAlert = AlertMessageRenderer.MarksOf(rule, at) };
+        var later = Views.At(new DateTimeOffset(2022, 5, 20, 0, 0, 30, TimeSpan.Zero));
+
+        var text = AlertMessageRenderer.Sms([new AlertItem("r", rule, state, AlertNews.Cleared)], later, AlertWording.Default);
+
+        Assert.StartsWith("DeRisk all clear: BTC ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("UST", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_too_long_for_every_phrasing_is_cut_between_phrases_never_inside_a_number()
+    {
+        var rules = Enumerable.Range(0, 8).Select(i => (RuleSpec)new PriceLevelRule("BTC", PriceComparison.Below, 31_000 + (i * 1111))).ToList();
+
+        var text = AlertMessageRenderer.Sms(rules, Views.At(May10));
+
+        Assert.True(text.Length <= AlertMessageRenderer.SmsSegmentLength, text);
+        var price = "$" + History.BtcClose(new DateOnly(2022, 5, 9)).ToString("#,##0", CultureInfo.InvariantCulture);
+        Assert.Contains($"; BTC {price}...", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Gsm7_check_rejects_emoji_and_curly_quotes()
     {
         Assert.False(AlertMessageRenderer.IsGsm7("BTC down \U0001F4C9"));

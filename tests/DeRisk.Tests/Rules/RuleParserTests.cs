@@ -11,6 +11,31 @@ public sealed class RuleParserTests
     private static RuleParseResult Parse(string json) => Parser.Parse(JsonDocument.Parse(json).RootElement);
 
     [Fact]
+    public void Escalate_every_is_for_rules_with_a_depth_at_the_top_level_from_1_point_or_0_for_off()
+    {
+        Assert.Equal(10, Parse("""{"kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h","escalateEvery":10}""").Rule!.EscalationStep);
+        Assert.Null(Parse("""{"kind":"depeg","asset":"USDC","percent":1,"escalateEvery":0}""").Rule!.EscalationStep);
+        Assert.Equal(RuleSpec.DefaultDepegEscalation, Parse("""{"kind":"depeg","asset":"USDC","percent":1}""").Rule!.EscalationStep);
+        Assert.Null(Parse("""{"kind":"drawdown","asset":"BTC","percent":20,"days":30}""").Rule!.EscalationStep);
+
+        foreach (var json in new[]
+        {
+            """{"kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h","escalateEvery":0.5}""",
+            """{"kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h","escalateEvery":-1}""",
+            """{"kind":"priceChange","asset":"BTC","direction":"drop","percent":10,"window":"24h","escalateEvery":101}""",
+            """{"kind":"sentiment","when":"atOrBelow","value":20,"escalateEvery":5}""",
+            """{"kind":"priceLevel","asset":"BTC","when":"below","level":20000,"escalateEvery":5}""",
+            """{"kind":"anyOf","escalateEvery":5,"rules":[{"kind":"depeg","asset":"UST","percent":3},{"kind":"depeg","asset":"USDC","percent":3}]}""",
+        })
+        {
+            Assert.True(Parse(json).Errors.ContainsKey("escalateEvery"), json);
+        }
+
+        var child = Parse("""{"kind":"anyOf","rules":[{"kind":"depeg","asset":"UST","percent":3,"escalateEvery":5},{"kind":"depeg","asset":"USDC","percent":3}]}""");
+        Assert.True(child.Errors.ContainsKey("rules[0].escalateEvery"));
+    }
+
+    [Fact]
     public void Every_kind_parses_and_round_trips_through_the_stored_json()
     {
         var json = """
