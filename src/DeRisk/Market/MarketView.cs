@@ -210,8 +210,9 @@ public sealed class MarketView
     /// Percent change from the reference — the newest stored value at or before the window's start (current as-of -
     /// window), so the window is never shorter than it says — to the current value. How far before the start the
     /// reference may be depends on the spacing of the stored points where it lies (its gap to the point before it: 5
-    /// minutes where polls ran, about an hour where CoinGecko's hourly history was backfilled): up to that spacing, but
-    /// never more than <see cref="MaxPointSpacing"/> or a quarter of the window, and always at least the asset's
+    /// minutes where polls ran, about an hour where CoinGecko's hourly history was backfilled): up to that spacing and a
+    /// quarter more (timestamps are not exactly periodic), but never more than <see cref="MaxPointSpacing"/> or a quarter
+    /// of the window, and always at least the asset's
     /// staleness limit. So a 24 h or 7 d change may start from an hourly point up to 75 minutes early, a 1 h change
     /// never more than the staleness limit early (an hourly point would make it up to a 2 h change), and a point that
     /// lies after a gap in 5-minute polls is no better than before: a reference older than its own series' spacing
@@ -255,7 +256,8 @@ public sealed class MarketView
             return stalenessLimit;
         }
 
-        var spacing = ascending[index].AsOf - ascending[index - 1].AsOf;
+        // A quarter more than the spacing: a provider's hourly timestamps are not exactly periodic (a few minutes either way).
+        var spacing = (ascending[index].AsOf - ascending[index - 1].AsOf) * 1.25;
         var allowed = spacing < MaxPointSpacing ? spacing : MaxPointSpacing;
         allowed = allowed < window / 4 ? allowed : window / 4;
         return allowed > stalenessLimit ? allowed : stalenessLimit;
