@@ -47,7 +47,7 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
     }
 
     /// <summary>An instance of the app; instances given the same <paramref name="prefix"/> share their storage, as a scaled-out app does.</summary>
-    private LocalHostFactory Instance(string? prefix = null)
+    private LocalHostFactory Instance(string? prefix = null, bool backfillOnStart = false)
     {
         var host = new LocalHostFactory(azurite, _time, _sink.BaseAddress, new Dictionary<string, string?>
         {
@@ -61,6 +61,7 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
             ["AlternativeMe:BaseUrl"] = _alternativeMe.BaseAddress.ToString(),
             ["AlternativeMe:RetryAttempts"] = "0",
             ["Storage:TablePrefix"] = prefix,
+            ["Market:BackfillOnStart"] = backfillOnStart ? "true" : "false",
         }.Where(s => s.Value is not null).ToDictionary());
         _hosts.Add(host);
         return host;
@@ -160,6 +161,26 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
 
         Assert.Equal((1, 1), (nextDay.Calls, nextDay.Deferred));
         Assert.Equal([Chart("days=3"), Chart("days=1")], _coinGecko.Requests.Skip(3));
+    }
+
+    [Fact]
+    public async Task The_backfill_runs_when_the_app_starts_as_its_own_step_and_the_first_tick_only_polls()
+    {
+        AnswerFirstBackfill(Start);
+        var host = Instance(backfillOnStart: true);
+        var step = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MarketBackfillOnStart>().Single();
+        await step.ExecuteTask!;
+        Assert.Equal(3, _coinGecko.Requests.Count);
+
+        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+
+        Assert.Equal("/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key", Assert.Single(_coinGecko.Requests.Skip(3)));
+        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _alternativeMe.Requests);
+        var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
+        Assert.True(view.Drawdown("BTC", 365).HasData);
+        Assert.True(view.Change("BTC", TimeSpan.FromHours(1)).HasData);
     }
 
     [Fact]
