@@ -212,11 +212,11 @@ public sealed class MarketView
     /// reference may be depends on the spacing of the stored points where it lies (its gap to the point before it: 5
     /// minutes where polls ran, about an hour where CoinGecko's hourly history was backfilled): up to that spacing and a
     /// quarter more (timestamps are not exactly periodic), but never more than <see cref="MaxPointSpacing"/> or a quarter
-    /// of the window, and always at least the asset's
-    /// staleness limit. So a 24 h or 7 d change may start from an hourly point up to 75 minutes early, a 1 h change
-    /// never more than the staleness limit early (an hourly point would make it up to a 2 h change), and a point that
-    /// lies after a gap in 5-minute polls is no better than before: a reference older than its own series' spacing
-    /// allows means the values in between are missing, and there is no data.
+    /// of the window, and always at least the asset's staleness limit. So a 24 h or 7 d change may start from an hourly
+    /// point up to 75 minutes early, a 1 h change never more than the staleness limit early (an hourly point would make
+    /// it up to a 2 h change), and when the window's start falls in a gap of 5-minute polls (an outage), the last poll
+    /// before the gap is no better than before: further back than its series' spacing allows, the values in between are
+    /// missing, and there is no data.
     /// </summary>
     public WindowChange Change(string asset, TimeSpan window)
     {

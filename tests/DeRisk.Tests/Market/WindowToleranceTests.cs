@@ -5,7 +5,7 @@ namespace DeRisk.Tests.Market;
 /// <summary>
 /// How far before a window's start its reference may lie: as far as the stored points are apart where it lies (polls
 /// every 5 minutes, CoinGecko's hourly history) and a quarter more, never beyond 75 minutes or a quarter of the window, at least the
-/// staleness limit — and a reference that lies after a gap in its series is no data.
+/// staleness limit — and a window that starts in a gap of its series is no data.
 /// </summary>
 public sealed class WindowToleranceTests
 {
@@ -60,7 +60,7 @@ public sealed class WindowToleranceTests
     }
 
     [Fact]
-    public void A_reference_after_a_gap_in_5_minute_polls_is_no_data_though_hourly_points_as_far_back_would_do()
+    public void A_window_starting_in_a_gap_of_5_minute_polls_is_no_data_though_hourly_points_as_far_back_would_do()
     {
         // Polls every 5 minutes, then nothing from 13:15 to 14:15 yesterday: the newest point before 14:05 yesterday is
         // 13:15, 50 minutes early, after a 5-minute spacing: values are missing, not sparse. Hourly points with the same
