@@ -63,7 +63,7 @@ export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
 
 echo "Console: http://127.0.0.1:7071/api/console/ (sign up, confirm with the code printed below, preview and save rules)"
 if [ "$live" = true ]; then
-  echo "LIVE market: CoinGecko and alternative.me on the real clock and schedules (first the backfill of a year of daily history); API on http://127.0.0.1:7071/api; Ctrl-C to stop."
+  echo "LIVE market: CoinGecko and alternative.me on the real clock and schedules (at start, the backfill: a year of daily rows, 8 days of hourly and a day of 5-minute points); API on http://127.0.0.1:7071/api; Ctrl-C to stop."
   dotnet run --project src/DeRisk.LocalHost -c Release --no-build
 else
   echo "Replaying from $Replay__Start at ${Replay__Speed}x; API on http://127.0.0.1:7071/api; Ctrl-C to stop."

@@ -13,6 +13,7 @@ public static class BenchSettings
         var settings = new Dictionary<string, string?>
         {
             ["Market:Mode"] = "Live",
+            ["Market:BackfillOnStart"] = "false",
             ["Storage:ConnectionString"] = Storage,
             ["Storage:TablePrefix"] = prefixLetter + Guid.NewGuid().ToString("N")[..10],
             ["Twilio:AccountSid"] = "ACbenchmark",

@@ -59,6 +59,8 @@ public static class TickLoadRun
         var backfill = await services.GetRequiredService<DeRisk.Market.MarketBackfill>().EnsureAsync(default);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Backfill: {backfill?.Calls} source reads, {backfill?.DaysWritten} daily rows, in {backfill?.Took.TotalSeconds:0.0} s"));
 
+        await MeasureViewLoadsAsync(services, counter);
+
         var tick = services.GetRequiredService<MarketTick>();
         if (!fanOutOnly)
         {
@@ -133,6 +135,31 @@ public static class TickLoadRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Tick, {label}: {watch.Elapsed.TotalSeconds:0.00} s; table reads {counter.Reads}, table writes {counter.Writes}; notifications queued {result.Evaluation.Notifications}; allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB; peak working set {peak / 1048576.0:0} MB"));
         return result;
+    }
+
+    /// <summary>
+    /// The market view every tick (and every shard of a fanned-out tick) loads: the snapshot's history and each asset's
+    /// year of daily rows. One load on a fresh loader, then ten more as the following ticks would make them.
+    /// </summary>
+    private static async Task MeasureViewLoadsAsync(IServiceProvider services, RequestCounter counter)
+    {
+        var loader = services.GetRequiredService<DeRisk.Market.MarketViewLoader>();
+        var snapshot = await services.GetRequiredService<DeRisk.Market.MarketPoller>().PollAsync(default);
+        counter.Reset();
+        var watch = Stopwatch.StartNew();
+        var first = await loader.LoadAsync(snapshot, default);
+        var firstTook = watch.Elapsed;
+        var firstReads = counter.Reads;
+        counter.Reset();
+        watch.Restart();
+        const int Next = 10;
+        for (var i = 0; i < Next; i++)
+        {
+            await loader.LoadAsync(snapshot, default);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Market view load ({first.Snapshot.Quotes.Count} symbols, {services.GetRequiredService<IOptions<DeRisk.Market.MarketOptions>>().Value.DailyHistoryDays} days of daily rows): first {firstTook.TotalMilliseconds:0.0} ms, {firstReads} table reads; next {Next}: {watch.Elapsed.TotalMilliseconds / Next:0.0} ms and {counter.Reads / (double)Next:0.#} table reads each"));
     }
 
     /// <summary>Forgets the first tick's effects (alert states, queued notifications) so the second starts from the same state.</summary>

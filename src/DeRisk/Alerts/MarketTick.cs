@@ -9,9 +9,11 @@ public sealed record TickResult(MarketSnapshot Snapshot, EvaluationResult Evalua
 
 /// <summary>
 /// One market tick: poll and store the snapshot, then evaluate every rule against it — here (single instance), or by
-/// queueing one message per shard for the EvaluateShard function (fan-out), as Tick:Mode says.
+/// queueing one message per shard for the EvaluateShard function (fan-out), as Tick:Mode says. A backfill that is due
+/// (the first tick, the first of a UTC day) runs before, as its own step: the tick's duration starts after it.
 /// </summary>
 public sealed class MarketTick(
+    MarketBackfill backfill,
     MarketPoller poller,
     MarketViewLoader views,
     Evaluator evaluator,
@@ -24,6 +26,7 @@ public sealed class MarketTick(
 {
     public async Task<TickResult> RunAsync(CancellationToken cancellationToken)
     {
+        await backfill.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var started = time.GetTimestamp();
         var snapshot = await poller.PollAsync(cancellationToken).ConfigureAwait(false);
         if (options.Value.Mode == TickMode.FanOut)

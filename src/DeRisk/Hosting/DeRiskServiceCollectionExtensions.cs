@@ -33,6 +33,9 @@ public static class DeRiskServiceCollectionExtensions
         builder.AddDeRiskAlerts();
         builder.AddDeRiskSubscribers();
         builder.AddDeRiskPreview();
+
+        // The whole app (not AddDeRiskMarket alone, which hosts without storage use): the backfill as a step at start.
+        builder.Services.AddHostedService<MarketBackfillOnStart>();
         return builder;
     }
 

@@ -10,7 +10,8 @@ namespace DeRisk.Market;
 /// a successful call (CoinGecko: "each successful request (HTTP 200) deducts 1 credit"), so: one per poll (every
 /// tracked id in the one simple/price call) plus the backfill, which makes at most one successful market_chart call
 /// per asset per UTC day. Retries follow failed attempts, which cost no credit but do count against the per-minute
-/// rate: <see cref="Attempts"/> is the worst case with every attempt retried.
+/// rate: <see cref="Attempts"/> is the worst case with every attempt retried. With the intraday backfill an asset's
+/// first day takes up to three calls (the year of daily rows, hourly points, 5-minute points) and later days one.
 /// </summary>
 public sealed record CoinGeckoBudget(CoinGeckoPlan Plan, int Polls, int Backfill, int Limit, int Attempts, int PerMinute, TimeSpan BackfillInterval)
 {
@@ -22,10 +23,16 @@ public sealed record CoinGeckoBudget(CoinGeckoPlan Plan, int Polls, int Backfill
 
     public double Percent => 100.0 * Credits / Limit;
 
-    public static CoinGeckoBudget For(CoinGeckoOptions coinGecko, int assets, string pollSchedule)
+    /// <summary>
+    /// The budget of a configuration: its polls, and the backfill's history calls at their cap — each asset's
+    /// <see cref="MarketBackfill.CallsPerDay"/> a UTC day, plus the extra calls of its first day
+    /// (<see cref="MarketBackfill.CallsOnFirstDay"/>: daily rows, hourly and 5-minute points; one when
+    /// <paramref name="intraday"/> is off), counted in the month as if every asset were new in it.
+    /// </summary>
+    public static CoinGeckoBudget For(CoinGeckoOptions coinGecko, int assets, string pollSchedule, bool intraday = true)
     {
         var polls = PollsPerMonth(pollSchedule);
-        var backfill = assets * DaysInMonth;
+        var backfill = (assets * DaysInMonth * MarketBackfill.CallsPerDay) + (intraday ? assets * (MarketBackfill.CallsOnFirstDay - MarketBackfill.CallsPerDay) : 0);
         return new CoinGeckoBudget(
             coinGecko.EffectivePlan, polls, backfill, coinGecko.EffectiveMonthlyCallLimit,
             (polls + backfill) * (1 + coinGecko.RetryAttempts), coinGecko.EffectiveCallsPerMinute, coinGecko.BackfillCallInterval);
@@ -95,5 +102,5 @@ public sealed class CoinGeckoBudgetValidator(IOptions<MarketOptions> market, ILo
                 $"CoinGecko budget exceeded: MarketPollSchedule '{options.PollSchedule}' makes {budget.Polls} polls a month and the backfill of {market.Value.TrackedAssets.Count} assets (Market:Assets) up to {budget.Backfill} calls: {budget.Credits} > {budget.Limit}, the {budget.Plan} plan's monthly limit (CoinGecko:Plan, CoinGecko:MonthlyCallLimit). Poll less often, track fewer assets or change plan."));
     }
 
-    public CoinGeckoBudget For(CoinGeckoOptions options) => CoinGeckoBudget.For(options, market.Value.TrackedAssets.Count, options.PollSchedule);
+    public CoinGeckoBudget For(CoinGeckoOptions options) => CoinGeckoBudget.For(options, market.Value.TrackedAssets.Count, options.PollSchedule, market.Value.IntradayBackfill);
 }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace DeRisk.Market;
 
 /// <summary>
-/// CoinGecko: /api/v3/simple/price with include_last_updated_at for the poll (every tracked id in one call), and
-/// /api/v3/coins/{id}/market_chart?interval=daily for the backfill.
+/// CoinGecko: /api/v3/simple/price with include_last_updated_at for the poll (every tracked id in one call),
+/// /api/v3/coins/{id}/market_chart?interval=daily for the backfill of daily rows, and the same endpoint without an
+/// interval (auto granularity: 5-minute points for days=1, hourly for 2-90 days) for the backfill of recent points.
 /// </summary>
-public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> logger) : IMarketSource, IHistorySource
+public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> logger) : IMarketSource, IHistorySource, IIntradaySource
 {
     public const string SourceName = "coingecko";
 
@@ -32,9 +33,20 @@ public sealed class CoinGeckoSource(HttpClient http, ILogger<CoinGeckoSource> lo
     /// {"prices":[[1711843200000,69702.31],...],"market_caps":[...],"total_volumes":[...]}: one price per UTC midnight
     /// (the newest as of now). An id CoinGecko does not know is a 404 {"error":"coin not found"}: a configuration error.
     /// </summary>
-    public Task<MarketReading> ReadDailyAsync(TrackedAsset asset, int days, CancellationToken cancellationToken)
+    public Task<MarketReading> ReadDailyAsync(TrackedAsset asset, int days, CancellationToken cancellationToken) =>
+        ReadChartAsync(asset, string.Create(CultureInfo.InvariantCulture, $"days={days}&interval=daily"), cancellationToken);
+
+    /// <summary>
+    /// market_chart with CoinGecko's automatic granularity (https://docs.coingecko.com/reference/coins-id-market-chart):
+    /// days=1 gives 5-minute points of the last 24 hours, days=2..90 hourly points; the last point is as of now. (An
+    /// explicit interval=hourly or 5m is for Enterprise plans only.) The same shape and errors as the daily chart.
+    /// </summary>
+    public Task<MarketReading> ReadIntradayAsync(TrackedAsset asset, int days, CancellationToken cancellationToken) =>
+        ReadChartAsync(asset, string.Create(CultureInfo.InvariantCulture, $"days={Math.Clamp(days, 1, IIntradaySource.MaxDays)}"), cancellationToken);
+
+    private Task<MarketReading> ReadChartAsync(TrackedAsset asset, string range, CancellationToken cancellationToken)
     {
-        var path = string.Create(CultureInfo.InvariantCulture, $"/api/v3/coins/{Uri.EscapeDataString(asset.CoinGeckoId)}/market_chart?vs_currency=usd&days={days}&interval=daily");
+        var path = $"/api/v3/coins/{Uri.EscapeDataString(asset.CoinGeckoId)}/market_chart?vs_currency=usd&{range}";
         return JsonUpstream.ReadAsync(http, path, SourceName, logger, root => ParseChart(root, asset), cancellationToken, (status, message) =>
         {
             if (status != 404)

@@ -22,8 +22,23 @@ internal static partial class MarketLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Backfilled {Asset} from {Source}: asked {Days} days, wrote {Written} daily rows")]
     public static partial void Backfilled(ILogger logger, string asset, string source, int days, int written);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Backfill pass: {Calls} provider calls, {Written} daily rows written, {Failed} assets failed or waiting, {Settled} already complete; {Seconds:F1} s")]
-    public static partial void BackfillPass(ILogger logger, int calls, int written, int failed, int settled, double seconds);
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Backfill pass: {Calls} provider calls, {Written} daily rows and {Points} recent points written, {Failed} assets failed or waiting, {Deferred} deferred to the next UTC day, {Settled} already complete; {Seconds:F1} s")]
+    public static partial void BackfillPass(ILogger logger, int calls, int written, int points, int failed, int deferred, int settled, double seconds);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Backfilled {Asset} from {Source}: asked {Days} days, wrote {Points} {Granularity} points for the priceChange windows")]
+    public static partial void BackfilledRecent(ILogger logger, string asset, string source, int days, int points, string granularity);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Backfill skipped: another instance ({Holder}) holds the backfill lease until {Until:O}; ticks here use the history there is")]
+    public static partial void BackfillHeld(ILogger logger, string holder, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Backfill of {Asset} waits for the next UTC day: {Calls} CoinGecko history calls today are its allowance under the monthly budget; still to fetch: {Needs}")]
+    public static partial void BackfillDeferred(ILogger logger, string asset, int calls, string needs);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Backfill stopped before {Asset}: its lease expired and another instance took it over (it carries on from the stored marks)")]
+    public static partial void BackfillLeaseLost(ILogger logger, string asset);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Error, Message = "Backfill at start failed: {Reason}; the ticks try again")]
+    public static partial void BackfillOnStartFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "CoinGecko budget ({Plan} plan): {Polls} polls + {Backfill} backfill calls = {Credits} credits a month at most (limit {Limit}, {Percent:F1} %); up to {Attempts} attempts with retries; {PerMinute} calls/min allowed, backfill paced every {Interval}")]
     public static partial void Budget(ILogger logger, CoinGeckoPlan plan, int polls, int backfill, int credits, int limit, double percent, int attempts, int perMinute, TimeSpan interval);

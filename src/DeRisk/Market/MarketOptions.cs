@@ -39,6 +39,29 @@ public sealed class MarketOptions : IValidatableObject
     /// <summary>Fill the daily history the rules need from the providers before the first poll (and each UTC day what is missing).</summary>
     public bool Backfill { get; set; } = true;
 
+    /// <summary>
+    /// Also fill the recent points the priceChange windows (1 h, 24 h, 7 d) read, where polls have not written them (a
+    /// fresh deployment, an outage): CoinGecko's hourly points over the history window and its 5-minute points of the
+    /// last day, so the first tick after a deployment evaluates priceChange rules too. Costs up to two calls per asset.
+    /// </summary>
+    public bool IntradayBackfill { get; set; } = true;
+
+    /// <summary>
+    /// Run the backfill when the app starts, as its own step before the first tick (which then waits for it, and does not
+    /// count it in its duration). Off: the first tick runs it. Either way one instance at a time (Market:BackfillLease).
+    /// </summary>
+    public bool BackfillOnStart { get; set; } = true;
+
+    /// <summary>
+    /// How long the backfill's lease lasts (a row in the MarketSnapshots table, renewed after every asset): one instance
+    /// backfills while the others skip and tick on the history there is; a holder that dies blocks the others this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan BackfillLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Days of recent points the intraday backfill keeps whole: the history window's, 2 to 90 (CoinGecko's hourly range).</summary>
+    public int IntradayDays => Math.Clamp((int)Math.Ceiling(HistoryWindow.TotalDays), 2, IIntradaySource.MaxDays);
+
     /// <summary>How long the backfill waits before asking again for an asset whose history call failed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BackfillRetryAfter { get; set; } = TimeSpan.FromHours(1);

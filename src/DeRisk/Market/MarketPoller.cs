@@ -4,21 +4,18 @@ using Microsoft.Extensions.Options;
 namespace DeRisk.Market;
 
 /// <summary>
-/// Reads every configured source, judges each value's freshness, and stores the snapshot and each source's state. The
-/// first poll of the app (and the first of each UTC day) runs the backfill first, so the snapshot it takes is evaluated
-/// against a full year of daily history.
+/// Reads every configured source, judges each value's freshness, and stores the snapshot and each source's state. (The
+/// backfill runs before, as its own step: at start and in the tick before it polls.)
 /// </summary>
 public sealed class MarketPoller(
     IEnumerable<IMarketSource> sources,
     MarketStore store,
-    MarketBackfill backfill,
     IOptions<MarketOptions> options,
     TimeProvider time,
     ILogger<MarketPoller> logger)
 {
     public async Task<MarketSnapshot> PollAsync(CancellationToken cancellationToken)
     {
-        await backfill.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var market = options.Value;
         var tracked = market.TrackedAssets;
         var seen = new Dictionary<string, SourceQuote>(StringComparer.OrdinalIgnoreCase);

@@ -81,13 +81,7 @@ public sealed class MarketStore(DeRiskTables tables)
     /// </summary>
     public async Task<int> SaveBackfillAsync(string asset, IReadOnlyList<SourceQuote> points, IReadOnlySet<DateOnly> storedDays, DateOnly today, DateTimeOffset historyFrom, CancellationToken cancellationToken)
     {
-        var history = points.Where(p => p.AsOf >= historyFrom).Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            new TableEntity(asset, RowKeys.NewestFirst(p.AsOf)) { ["Value"] = p.Value, ["AsOf"] = p.AsOf, ["Source"] = p.Source }));
-        foreach (var batch in history.Chunk(100))
-        {
-            await tables.MarketHistory.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-        }
-
+        await SaveHistoryAsync(asset, [.. points.Where(p => p.AsOf >= historyFrom)], cancellationToken).ConfigureAwait(false);
         var written = 0;
         var days = points.GroupBy(p => Assets.DayOf(p.AsOf)).Where(d => d.Key <= today).ToList();
         foreach (var recent in days.Where(d => d.Key >= today.AddDays(-1)))
@@ -127,6 +121,20 @@ public sealed class MarketStore(DeRiskTables tables)
         return written;
     }
 
+    /// <summary>
+    /// Stores points of one asset as history rows, where the poller writes its own (the row key is the as-of time, so a
+    /// point written twice is one row), in batch transactions of 100. Daily rows are not touched.
+    /// </summary>
+    public async Task SaveHistoryAsync(string asset, IReadOnlyList<SourceQuote> points, CancellationToken cancellationToken)
+    {
+        var rows = points.DistinctBy(p => RowKeys.NewestFirst(p.AsOf)).Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(asset, RowKeys.NewestFirst(p.AsOf)) { ["Value"] = p.Value, ["AsOf"] = p.AsOf, ["Source"] = p.Source }));
+        foreach (var batch in rows.Chunk(100))
+        {
+            await tables.MarketHistory.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>What the backfill already asked a provider for, for one asset (null: never).</summary>
     public async Task<BackfillMark?> ReadBackfillMarkAsync(string asset, CancellationToken cancellationToken)
     {
@@ -137,17 +145,47 @@ public sealed class MarketStore(DeRiskTables tables)
         }
 
         DateOnly? Day(string name) => mark.GetString(name) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;
-        return new BackfillMark(Day("CoveredFrom"), Day("CoveredTo"), mark.GetDateTimeOffset("FailedAt"), mark.GetString("Error"));
+        return new BackfillMark(Day("CoveredFrom"), Day("CoveredTo"), mark.GetDateTimeOffset("FailedAt"), mark.GetString("Error"))
+        {
+            FirstDay = Day("FirstDay"),
+            CallsDay = Day("CallsDay"),
+            Calls = mark.GetInt32("Calls") ?? 0,
+        };
     }
 
-    public Task SaveBackfillMarkAsync(string asset, BackfillMark mark, CancellationToken cancellationToken) =>
-        tables.MarketSnapshots.UpsertEntityAsync(new TableEntity(BackfillPartition, asset)
+    /// <summary>
+    /// Saves an asset's backfill mark. Every backfill write to an asset's daily rows is followed by this, so the mark's
+    /// ETag changes whenever older rows may have: the market view's cache of settled days is keyed by it.
+    /// </summary>
+    public Task SaveBackfillMarkAsync(string asset, BackfillMark mark, CancellationToken cancellationToken)
+    {
+        static string? Text(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return tables.MarketSnapshots.UpsertEntityAsync(new TableEntity(BackfillPartition, asset)
         {
-            ["CoveredFrom"] = mark.CoveredFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["CoveredTo"] = mark.CoveredTo?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["CoveredFrom"] = Text(mark.CoveredFrom),
+            ["CoveredTo"] = Text(mark.CoveredTo),
             ["FailedAt"] = mark.FailedAt,
             ["Error"] = mark.Error,
+            ["FirstDay"] = Text(mark.FirstDay),
+            ["CallsDay"] = Text(mark.CallsDay),
+            ["Calls"] = mark.Calls,
         }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Each asset's backfill mark version (its ETag), in one query of the marks' partition: what the view's daily cache is keyed by.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadBackfillVersionsAsync(CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var row in tables.MarketSnapshots.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BackfillPartition}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            versions[row.RowKey] = row.ETag.ToString();
+        }
+
+        return versions;
+    }
+
+    /// <summary>The lease that lets one instance at a time run the backfill (a row beside the marks).</summary>
+    public TableLease BackfillLease(TimeProvider wallClock) => new(tables.MarketSnapshots, "lease", "backfill", wallClock);
 
     private const string BackfillPartition = "backfill";
 

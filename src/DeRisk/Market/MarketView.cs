@@ -201,8 +201,22 @@ public sealed class MarketView
     }
 
     /// <summary>
-    /// Percent change from the newest value at or before (current as-of - window) to the current value. The
-    /// reference must itself be no older than the window plus the asset's staleness limit, or there is no data.
+    /// The coarsest spacing of stored points a window's reference may be taken from: CoinGecko's hourly history (about
+    /// an hour apart, a few minutes either way). A reference after a longer gap sits after an outage, not in a series.
+    /// </summary>
+    public static readonly TimeSpan MaxPointSpacing = TimeSpan.FromMinutes(75);
+
+    /// <summary>
+    /// Percent change from the reference — the newest stored value at or before the window's start (current as-of -
+    /// window), so the window is never shorter than it says — to the current value. How far before the start the
+    /// reference may be depends on the spacing of the stored points where it lies (its gap to the point before it: 5
+    /// minutes where polls ran, about an hour where CoinGecko's hourly history was backfilled): up to that spacing and a
+    /// quarter more (timestamps are not exactly periodic), but never more than <see cref="MaxPointSpacing"/> or a quarter
+    /// of the window, and always at least the asset's staleness limit. So a 24 h or 7 d change may start from an hourly
+    /// point up to 75 minutes early, a 1 h change never more than the staleness limit early (an hourly point would make
+    /// it up to a 2 h change), and when the window's start falls in a gap of 5-minute polls (an outage), the last poll
+    /// before the gap is no better than before: further back than its series' spacing allows, the values in between are
+    /// missing, and there is no data.
     /// </summary>
     public WindowChange Change(string asset, TimeSpan window)
     {
@@ -224,16 +238,32 @@ public sealed class MarketView
         }
 
         var target = current.AsOf - window;
-        if (!_history.TryGetValue(asset, out var points) || Latest(points, target) is not { } reference
-            || reference.AsOf < target - _tolerance(asset) || reference.Value <= 0)
+        if (!_history.TryGetValue(asset, out var points) || Latest(points, target) is not { } found
+            || points[found].AsOf < target - Tolerance(points, found, window, _tolerance(asset)) || points[found].Value <= 0)
         {
             return WindowChange.NoData($"no {asset} price from {Describe(window)} before {current.AsOf:yyyy-MM-dd HH:mm}Z");
         }
 
+        var reference = points[found];
         return new WindowChange(true, ((current.Value / reference.Value) - 1) * 100, current.Value, reference.Value, null);
     }
 
-    private static HistoryPoint? Latest(HistoryPoint[] ascending, DateTimeOffset time)
+    /// <summary>How far before a window's start the reference at <paramref name="index"/> may lie (see <see cref="Change"/>).</summary>
+    internal static TimeSpan Tolerance(HistoryPoint[] ascending, int index, TimeSpan window, TimeSpan stalenessLimit)
+    {
+        if (index <= 0)
+        {
+            return stalenessLimit;
+        }
+
+        // A quarter more than the spacing: a provider's hourly timestamps are not exactly periodic (a few minutes either way).
+        var spacing = (ascending[index].AsOf - ascending[index - 1].AsOf) * 1.25;
+        var allowed = spacing < MaxPointSpacing ? spacing : MaxPointSpacing;
+        allowed = allowed < window / 4 ? allowed : window / 4;
+        return allowed > stalenessLimit ? allowed : stalenessLimit;
+    }
+
+    private static int? Latest(HistoryPoint[] ascending, DateTimeOffset time)
     {
         int lo = 0, hi = ascending.Length - 1, found = -1;
         while (lo <= hi)
@@ -250,7 +280,7 @@ public sealed class MarketView
             }
         }
 
-        return found < 0 ? null : ascending[found];
+        return found < 0 ? null : found;
     }
 
     internal static string Describe(TimeSpan window) =>
@@ -269,21 +299,36 @@ public readonly record struct PortfolioValue(bool HasData, double Now, double Hi
 
 /// <summary>
 /// Builds the tick's view: the snapshot plus each tracked asset's recent history and its daily rows for the longest
-/// window a rule may ask for (Market:DailyHistoryDays), the assets read side by side.
+/// window a rule may ask for (Market:DailyHistoryDays), the assets read side by side. Settled days — those before
+/// yesterday and before the staleness limit, which no poll can write any more — are kept in memory across ticks, per
+/// asset, keyed by the version (ETag) of the asset's backfill mark: every backfill write to an asset's daily rows is
+/// followed by a write of its mark, so a backfill here or on another instance, or an asset added to the tracked list,
+/// reads that asset's days again; otherwise each tick reads only the days still open (and the marks, in one query).
 /// </summary>
 public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Options.IOptions<MarketOptions> options)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SettledDays> _settled = new(StringComparer.OrdinalIgnoreCase);
+
     public async Task<MarketView> LoadAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
     {
         var market = options.Value;
         var today = Assets.DayOf(snapshot.TakenAt);
+        var yesterday = today.AddDays(-1);
+        var earliestPolled = Assets.DayOf(snapshot.TakenAt - market.PriceStalenessLimit);
+        var firstOpen = earliestPolled < yesterday ? earliestPolled : yesterday;
+
+        // The marks before the rows: a backfill that writes in between changes a mark after its rows, so what is cached
+        // under the version read here is never newer than the rows read after it.
+        var versions = await store.ReadBackfillVersionsAsync(cancellationToken).ConfigureAwait(false);
         var loaded = await Task.WhenAll(market.AllSymbols.Select(async symbol =>
         {
-            var from = snapshot.TakenAt - market.HistoryWindow - market.StalenessLimitFor(symbol);
+            // Back to the window's start less the most a reference may lie before it, and the point before that one
+            // (whose gap to the reference is the spacing the tolerance depends on).
+            var from = snapshot.TakenAt - market.HistoryWindow - market.StalenessLimitFor(symbol) - (2 * MarketView.MaxPointSpacing);
             var history = await store.ReadHistoryAsync(symbol, from, snapshot.TakenAt + market.StalenessLimitFor(symbol), cancellationToken).ConfigureAwait(false);
             var daily = symbol == Assets.FearAndGreed
                 ? null
-                : await store.ReadDailyAsync(symbol, today.AddDays(-market.DailyHistoryDays), today, cancellationToken).ConfigureAwait(false);
+                : await DailyAsync(symbol, versions.GetValueOrDefault(symbol, ""), today.AddDays(-market.DailyHistoryDays), firstOpen, today, cancellationToken).ConfigureAwait(false);
             return (symbol, history, daily);
         })).ConfigureAwait(false);
 
@@ -300,4 +345,34 @@ public sealed class MarketViewLoader(MarketStore store, Microsoft.Extensions.Opt
 
         return new MarketView(snapshot, histories, market.StalenessLimitFor, dailies);
     }
+
+    /// <summary>The asset's daily rows for [from, today]: the settled ones from memory where the version still holds, the open ones read.</summary>
+    private async Task<DailyPoint[]> DailyAsync(string symbol, string version, DateOnly from, DateOnly firstOpen, DateOnly today, CancellationToken cancellationToken)
+    {
+        var settledTo = firstOpen.AddDays(-1);
+        DailyPoint[] settled;
+        if (_settled.TryGetValue(symbol, out var cached) && cached.Version == version && cached.From <= from && cached.To >= from.AddDays(-1))
+        {
+            var newer = cached.To < settledTo
+                ? await store.ReadDailyAsync(symbol, cached.To.AddDays(1), settledTo, cancellationToken).ConfigureAwait(false)
+                : [];
+            settled = [.. cached.Points.Where(p => p.Day >= from && p.Day <= settledTo), .. newer];
+            if (cached.To < settledTo)
+            {
+                // Days settled since: kept from now on, the window's oldest days dropped.
+                _settled[symbol] = new SettledDays(version, from, settledTo, settled);
+            }
+        }
+        else
+        {
+            settled = await store.ReadDailyAsync(symbol, from, settledTo, cancellationToken).ConfigureAwait(false);
+            _settled[symbol] = new SettledDays(version, from, settledTo, settled);
+        }
+
+        var open = await store.ReadDailyAsync(symbol, firstOpen, today, cancellationToken).ConfigureAwait(false);
+        return [.. settled, .. open];
+    }
+
+    /// <summary>An asset's daily rows for the settled days [From, To], as of its backfill mark's <see cref="Version"/>.</summary>
+    private sealed record SettledDays(string Version, DateOnly From, DateOnly To, DailyPoint[] Points);
 }

@@ -16,7 +16,7 @@ public static class ReplayMarket
             var limit = stalenessLimit(symbol);
             var latest = data.LatestAtOrBefore(symbol, now);
             quotes.Add(MarketPoller.Judge(symbol, latest is { } p ? new SourceQuote(symbol, p.Value, p.AsOf, ReplaySource.SourceName) : null, now, limit));
-            history[symbol] = Slice(data.Series(symbol), now - historyWindow - limit, now);
+            history[symbol] = Slice(data.Series(symbol), now - historyWindow - limit - (2 * MarketView.MaxPointSpacing), now); // as the loader reads
             if (symbol != Assets.FearAndGreed)
             {
                 // As the store folds polled values into days: the day's high and its latest value.

@@ -33,6 +33,7 @@ public sealed class LocalHostFactory(AzuriteFixture azurite, FakeTimeProvider ti
             ["Storage:TablePrefix"] = Prefix,
             ["Storage:ShardCount"] = "4",
             ["LocalHost:RunTimers"] = "false",
+            ["Market:BackfillOnStart"] = "false",
             ["MarketPollSchedule"] = "0 */5 * * * *",
             ["DispatchSchedule"] = "*/10 * * * * *",
             ["HousekeepingSchedule"] = "0 15 3 * * *",

@@ -41,6 +41,9 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
             ["CoinGecko:ApiKey"] = "demo-key",
             ["CoinGecko:RetryAttempts"] = "0",
             ["CoinGecko:BackfillPace"] = "00:00:00",
+
+            // The daily rows on their own here; the recent points for priceChange windows: IntradayBackfillTests.
+            ["Market:IntradayBackfill"] = "false",
             ["AlternativeMe:BaseUrl"] = _alternativeMe.BaseAddress.ToString(),
             ["AlternativeMe:RetryAttempts"] = "0",
         });

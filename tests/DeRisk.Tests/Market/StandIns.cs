@@ -41,6 +41,48 @@ public static class StandIns
         return $$"""{"prices":{{Series(p => p)}},"market_caps":{{Series(p => p * 19_000_000)}},"total_volumes":{{Series(_ => 25_000_000_000)}}}""";
     }
 
+    /// <summary>
+    /// CoinGecko's market_chart without an interval (auto granularity, https://docs.coingecko.com/reference/coins-id-market-chart)
+    /// at <paramref name="now"/>: for days=1 a point every 5 minutes over the last 24 hours, for days=2..90 one an hour
+    /// over the last N days, and a last one as of now; the timestamps a few seconds to minutes off the round times, as
+    /// CoinGecko's are; the same {"prices":[[ms,price]],"market_caps":[...],"total_volumes":[...]} shape. The prices are
+    /// the shipped daily history carried through each day: geometric interpolation between one day's close and the
+    /// next, with an intraday swing of up to 0.8 %, so an hour's and a day's change differ.
+    /// </summary>
+    public static string MarketChartAuto(string symbol, DateTimeOffset now, int days)
+    {
+        var step = days == 1 ? TimeSpan.FromMinutes(5) : TimeSpan.FromHours(1);
+        var count = (int)(TimeSpan.FromDays(days) / step);
+        var points = new List<(long Ms, double Price)>(count + 1);
+        for (var k = count; k >= 1; k--)
+        {
+            var at = now - (k * step) + TimeSpan.FromSeconds(days == 1 ? k * 13 % 60 : k * 37 % 240);
+            points.Add((at.ToUnixTimeMilliseconds(), IntradayPrice(symbol, at)));
+        }
+
+        points.Add((now.ToUnixTimeMilliseconds(), IntradayPrice(symbol, now)));
+        string Series(Func<double, double> value) =>
+            "[" + string.Join(",", points.Select(p => string.Create(CultureInfo.InvariantCulture, $"[{p.Ms},{value(p.Price)}]"))) + "]";
+        return $$"""{"prices":{{Series(p => p)}},"market_caps":{{Series(p => p * 19_000_000)}},"total_volumes":{{Series(_ => 25_000_000_000)}}}""";
+    }
+
+    /// <summary>The prices of a market_chart answer, read back from its JSON: what a test derives its expectations from.</summary>
+    public static IReadOnlyList<HistoryPoint> Prices(string marketChart)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(marketChart);
+        return [.. json.RootElement.GetProperty("prices").EnumerateArray()
+            .Select(p => new HistoryPoint(DateTimeOffset.FromUnixTimeMilliseconds(p[0].GetInt64()), p[1].GetDouble()))];
+    }
+
+    private static double IntradayPrice(string symbol, DateTimeOffset at)
+    {
+        var midnight = new DateTimeOffset(Assets.DayOf(at).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var open = ReplayDataset.Default.LatestAtOrBefore(symbol, midnight)!.Value.Value;
+        var close = ReplayDataset.Default.LatestAtOrBefore(symbol, midnight.AddDays(1))!.Value.Value;
+        var fraction = (at - midnight) / TimeSpan.FromDays(1);
+        return open * Math.Pow(close / open, fraction) * (1 + (0.008 * Math.Sin(fraction * Math.PI) * Math.Sin(at.ToUnixTimeSeconds() / 5400.0)));
+    }
+
     /// <summary>alternative.me's /fng/?limit=N at <paramref name="now"/>: newest first, strings for numbers, time_until_update on the newest.</summary>
     public static string FearAndGreed(DateTimeOffset now, int limit)
     {

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeRisk.Alerts;
+using DeRisk.LocalHost.Sinks;
+using DeRisk.Market;
+using DeRisk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace DeRisk.Tests.Market;
+
+/// <summary>
+/// The recent points of priceChange windows on a fresh live deployment: the local host on Azurite, CoinGecko and
+/// alternative.me stood in for on 127.0.0.1 (market_chart with interval=daily, and without one: hourly for days=8,
+/// 5-minute for days=1), the clock at 2022-06-18 14:05:30, the afternoon BTC fell under $18,000.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2022, 6, 18, 14, 5, 30, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly List<LocalHostFactory> _hosts = [];
+    private FakeUpstream _coinGecko = null!;
+    private FakeUpstream _alternativeMe = null!;
+    private TwilioSink _sink = null!;
+
+    public async Task InitializeAsync()
+    {
+        _coinGecko = await FakeUpstream.StartAsync();
+        _alternativeMe = await FakeUpstream.StartAsync();
+        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken, _time);
+        await _sink.StartAsync("http://127.0.0.1:0");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await _sink.DisposeAsync();
+        await _coinGecko.DisposeAsync();
+        await _alternativeMe.DisposeAsync();
+    }
+
+    /// <summary>An instance of the app; instances given the same <paramref name="prefix"/> share their storage, as a scaled-out app does.</summary>
+    private LocalHostFactory Instance(string? prefix = null, bool backfillOnStart = false)
+    {
+        var host = new LocalHostFactory(azurite, _time, _sink.BaseAddress, new Dictionary<string, string?>
+        {
+            ["Market:Mode"] = "Live",
+            ["Market:Assets"] = "BTC=bitcoin",
+            ["CoinGecko:BaseUrl"] = _coinGecko.BaseAddress.ToString(),
+            ["CoinGecko:Plan"] = "Demo",
+            ["CoinGecko:ApiKey"] = "demo-key",
+            ["CoinGecko:RetryAttempts"] = "0",
+            ["CoinGecko:BackfillPace"] = "00:00:00",
+            ["AlternativeMe:BaseUrl"] = _alternativeMe.BaseAddress.ToString(),
+            ["AlternativeMe:RetryAttempts"] = "0",
+            ["Storage:TablePrefix"] = prefix,
+            ["Market:BackfillOnStart"] = backfillOnStart ? "true" : "false",
+        }.Where(s => s.Value is not null).ToDictionary());
+        _hosts.Add(host);
+        return host;
+    }
+
+    private static string Chart(string range) => $"/api/v3/coins/bitcoin/market_chart?vs_currency=usd&{range} demo-key";
+
+    /// <summary>What a fresh deployment's backfill is answered with, in the order it asks; returns the three charts.</summary>
+    private (string Daily, string Hourly, string FiveMinute) AnswerFirstBackfill(DateTimeOffset now)
+    {
+        var answers = (StandIns.MarketChart("BTC", now, 365), StandIns.MarketChartAuto("BTC", now, 8), StandIns.MarketChartAuto("BTC", now, 1));
+        _coinGecko.EnqueueJson(answers.Item1);
+        _coinGecko.EnqueueJson(answers.Item2);
+        _coinGecko.EnqueueJson(answers.Item3);
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 365));
+        return answers;
+    }
+
+    [Fact]
+    public async Task The_first_live_tick_after_deployment_evaluates_1h_24h_and_7d_price_changes_on_backfilled_points()
+    {
+        var host = Instance();
+        var (daily, hourly, fiveMinute) = AnswerFirstBackfill(Start);
+        var price = StandIns.SimplePrice(Start, ("BTC", "bitcoin"));
+        _coinGecko.EnqueueJson(price);
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(host, "+14155550143");
+        foreach (var window in new[] { "1h", "24h", "7d" })
+        {
+            var rule = new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 5, window };
+            Assert.Equal(HttpStatusCode.Created, (await subscriber.Client.PostAsJsonAsync("/api/me/rules", rule)).StatusCode);
+        }
+
+        var backfill = await host.Services.GetRequiredService<MarketBackfill>().EnsureAsync(default);
+        var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+
+        // One call for the year of daily rows, one for 8 days of hourly points, one for the last day's 5-minute points.
+        Assert.NotNull(backfill);
+        Assert.Equal((4, 0), (backfill.Calls, backfill.Failed));
+        Assert.Equal(StandIns.Prices(hourly).Count + StandIns.Prices(fiveMinute).Count, backfill.PointsWritten);
+        Assert.Equal(
+            [Chart("days=365&interval=daily"), Chart("days=8"), Chart("days=1"), "/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key"],
+            _coinGecko.Requests);
+
+        // Every priceChange rule has data on the first tick.
+        Assert.Equal((3, 0), (tick.Evaluation.Rules, tick.Evaluation.NoData));
+
+        // Each window's reference is the newest stored point at or before its start, of what the stand-ins served: the
+        // daily chart's points (history keeps the last 31 days), the hourly and 5-minute ones, and the poll's own point.
+        var stored = new SortedDictionary<DateTimeOffset, double>();
+        foreach (var point in StandIns.Prices(daily).Where(p => p.AsOf >= Start - TimeSpan.FromDays(31))
+                     .Concat(StandIns.Prices(hourly)).Concat(StandIns.Prices(fiveMinute)))
+        {
+            stored[point.AsOf] = point.Value;
+        }
+
+        var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
+        Assert.True(view.TryGetCurrent("BTC", out var current));
+        stored[current.AsOf] = current.Value;
+        foreach (var (window, served) in new[] { (TimeSpan.FromHours(1), fiveMinute), (TimeSpan.FromDays(1), hourly), (TimeSpan.FromDays(7), hourly) })
+        {
+            var reference = stored.Last(p => p.Key <= current.AsOf - window);
+            var change = view.Change("BTC", window);
+            Assert.True(change.HasData, change.NoDataReason);
+            Assert.Equal(reference.Value, change.Reference);
+            Assert.Equal(((current.Value / reference.Value) - 1) * 100, change.Percent, 9);
+            Assert.Contains(StandIns.Prices(served), p => p.AsOf == reference.Key);
+            output.WriteLine($"BTC {MarketView.Describe(window)}: {change.Percent:F2} % from {reference.Value:F2} as of {reference.Key:yyyy-MM-dd HH:mm:ss}Z ({current.AsOf - window - reference.Key} before the window's start)");
+        }
+    }
+
+    [Fact]
+    public async Task After_an_outage_the_backfill_makes_one_coingecko_call_a_day_per_asset_recent_points_first()
+    {
+        var host = Instance();
+        AnswerFirstBackfill(Start);
+        var backfill = host.Services.GetRequiredService<MarketBackfill>();
+        Assert.Equal(4, (await backfill.RunAsync(default)).Calls);
+
+        // No poll for two days and three hours: the hourly points, the last day's 5-minute points and two days' rows
+        // are missing. Today's one call goes to the hourly points; the rest waits for tomorrow.
+        _time.Advance(TimeSpan.FromHours(51));
+        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 3));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 3));
+        var outage = await backfill.RunAsync(default);
+        var again = await backfill.RunAsync(default);
+
+        Assert.Equal((2, 1), (outage.Calls, outage.Deferred));
+        Assert.Equal((0, 1), (again.Calls, again.Deferred));
+        Assert.Equal(Chart("days=3"), _coinGecko.Requests[^1]);
+        Assert.Equal(4, _coinGecko.Requests.Count);
+
+        // The next UTC day, one call again: the 5-minute points (still no poll); the daily rows after that.
+        _time.Advance(TimeSpan.FromDays(1));
+        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 1));
+        var nextDay = await backfill.RunAsync(default);
+
+        Assert.Equal((1, 1), (nextDay.Calls, nextDay.Deferred));
+        Assert.Equal([Chart("days=3"), Chart("days=1")], _coinGecko.Requests.Skip(3));
+    }
+
+    [Fact]
+    public async Task The_backfill_runs_when_the_app_starts_as_its_own_step_and_the_first_tick_only_polls()
+    {
+        AnswerFirstBackfill(Start);
+        var host = Instance(backfillOnStart: true);
+        var step = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MarketBackfillOnStart>().Single();
+        await step.ExecuteTask!;
+        Assert.Equal(3, _coinGecko.Requests.Count);
+
+        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+
+        Assert.Equal("/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key", Assert.Single(_coinGecko.Requests.Skip(3)));
+        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _alternativeMe.Requests);
+        var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
+        Assert.True(view.Drawdown("BTC", 365).HasData);
+        Assert.True(view.Change("BTC", TimeSpan.FromHours(1)).HasData);
+    }
+
+    [Fact]
+    public async Task Two_instances_starting_together_make_the_provider_calls_once_and_both_tick_on_the_history()
+    {
+        var first = Instance();
+        var second = Instance(first.Prefix);
+        AnswerFirstBackfill(Start);
+        var backfills = new[] { first, second }.Select(h => h.Services.GetRequiredService<MarketBackfill>()).ToList();
+
+        var results = await Task.WhenAll(backfills.Select(b => b.EnsureAsync(default)));
+
+        // One instance backfilled; the other found the lease held (or, had it come after, everything stored).
+        Assert.Equal(3, _coinGecko.Requests.Count);
+        Assert.Single(_alternativeMe.Requests);
+        Assert.Single(results, r => r is { Calls: 4, HeldBy: null });
+        Assert.Single(results, r => r is { Calls: 0 });
+        output.WriteLine($"Backfill results: {string.Join("; ", results)}");
+
+        // Both instances tick on the history the one wrote.
+        foreach (var host in new[] { first, second })
+        {
+            _coinGecko.EnqueueJson(StandIns.SimplePrice(_time.GetUtcNow(), ("BTC", "bitcoin")));
+            _alternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 1));
+            var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+            var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
+            Assert.True(view.Drawdown("BTC", 365).HasData);
+            Assert.True(view.Change("BTC", TimeSpan.FromDays(7)).HasData);
+        }
+
+        Assert.Equal(5, _coinGecko.Requests.Count);
+    }
+}
