@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DeRisk.Backtest;
-using DeRisk.Hosting;
+using DeRisk.Market;
+using DeRisk.Storage;
+using DeRisk.Subscribers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using DeRisk.Market;
 using Spectre.Console;
 
 namespace DeRisk.Cli;

@@ -1,5 +1,5 @@
 using DeRisk.Functions.Http;
-using DeRisk.Functions.Market;
+using DeRisk.Functions.Tick;
 using DeRisk.Hosting;
 using DeRisk.LocalHost;
 using DeRisk.LocalHost.Functions;

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using DeRisk.Access;
 using DeRisk.Functions.Http;
-using DeRisk.Functions.Market;
+using DeRisk.Functions.Tick;
 using DeRisk.Hosting;
 using DeRisk.LocalHost;
 using DeRisk.LocalHost.Functions;
 using DeRisk.Rules;
+using DeRisk.SignUp;
 using DeRisk.Storage;
 using DeRisk.Subscribers;
 using Microsoft.AspNetCore.Builder;

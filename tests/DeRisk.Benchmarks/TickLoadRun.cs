@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using DeRisk.Alerts;
+using DeRisk.Cli;
 using DeRisk.Delivery;
 using DeRisk.Hosting;
-using DeRisk.Cli;
 using DeRisk.Storage;
+using DeRisk.Tick;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using DeRisk.Access;
+using DeRisk.Delivery;
 using DeRisk.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

@@ -1,4 +1,4 @@
-using DeRisk.Access;
+using DeRisk.SignUp;
 using Microsoft.AspNetCore.Http;
 
 namespace DeRisk.Functions.Http;

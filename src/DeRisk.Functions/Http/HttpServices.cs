@@ -1,4 +1,4 @@
-using DeRisk.Access;
+using DeRisk.SignUp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;

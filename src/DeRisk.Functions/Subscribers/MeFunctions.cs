@@ -1,6 +1,6 @@
-using DeRisk.Access;
 using DeRisk.Functions.Http;
 using DeRisk.Hosting;
+using DeRisk.SignUp;
 using DeRisk.Subscribers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

@@ -1,46 +1,9 @@
-using DeRisk.Alerts;
 using DeRisk.Market;
+using DeRisk.Rules;
 using DeRisk.Subscribers;
+using DeRisk.Tick;
 
 namespace DeRisk.Backtest;
-
-/// <summary>What the backtest replays: the days [From, To], one tick every Step starting at TickTime each day.</summary>
-public sealed record BacktestRange(DateOnly From, DateOnly To, TimeSpan Step, TimeOnly TickTime)
-{
-    /// <summary>Daily ticks just after the daily close, as the run command's schedule ("30 0 0 * * *").</summary>
-    public static BacktestRange Daily(DateOnly from, DateOnly to) => new(from, to, TimeSpan.FromDays(1), new TimeOnly(0, 0, 30));
-
-    public DateTimeOffset Start => new(From.ToDateTime(TickTime), TimeSpan.Zero);
-
-    public DateTimeOffset End => new(To.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
-
-    public int Ticks => (int)((End - Start).Ticks / Step.Ticks) + 1;
-}
-
-/// <summary>A message the rules would have sent; Kind is "alert", "critical", "escalation", "allClear", "overnight" or "digest".</summary>
-public sealed record BacktestNotification(DateTimeOffset Time, DateTimeOffset? DeliverAt, IReadOnlyList<string> RuleIds, bool Critical, string Text, string Kind = "alert");
-
-/// <summary>One episode of a rule and what the market did after it.</summary>
-public sealed record EpisodeOutcome(
-    string RuleId,
-    int Episode,
-    DateTimeOffset FiredAt,
-    string Asset,
-    double PriceAtAlert,
-    DateTimeOffset BottomAt,
-    double Bottom,
-    double DaysAheadOfBottom,
-    double MoveToBottomPercent,
-    double? MoveAfter7DaysPercent);
-
-public sealed record RuleSummary(string RuleId, string Kind, int Notifications, int Episodes, int Resolved, int NoDataTicks);
-
-/// <summary>What a backtest found; Capped counts messages held back by the daily cap (each rolled into a later digest).</summary>
-public sealed record BacktestReport(BacktestRange Range, IReadOnlyList<BacktestNotification> Notifications, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<EpisodeOutcome> Episodes, int Capped)
-{
-    /// <summary>How many messages of each kind ("alert", "escalation", "allClear", "digest", ...).</summary>
-    public IReadOnlyDictionary<string, int> Kinds => Notifications.GroupBy(n => n.Kind).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-}
 
 /// <summary>
 /// Replays the shipped history through the same evaluator, lifecycle and tick planner the functions use, for one

@@ -7,8 +7,8 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using DeRisk.Access;
 using DeRisk.Rules;
+using DeRisk.SignUp;
 using DeRisk.Subscribers;
 
 namespace DeRisk.Contracts;
@@ -150,11 +150,4 @@ public static class ContractSchemas
 
     /// <summary>Indented JSON, for a diff a person can read.</summary>
     public static string ToText(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-}
-
-/// <summary>Describes a member kept as raw JSON (read by its own reader) as the named component schema.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-public sealed class SchemaRefAttribute(string component) : Attribute
-{
-    public string Component { get; } = component;
 }

@@ -6,17 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Delivery;
 
-public enum StatusCallbackOutcome
-{
-    /// <summary>Unsigned or wrongly signed: nothing changed.</summary>
-    Rejected,
-
-    /// <summary>Signed, but about no delivery we know, or older than what is recorded: nothing changed.</summary>
-    Ignored,
-
-    Updated,
-}
-
 /// <summary>
 /// Twilio's message status callbacks (queued -> sent -> delivered / undelivered / failed with ErrorCode). The
 /// X-Twilio-Signature is checked with the Twilio SDK's RequestValidator against the configured public callback URL,
@@ -29,7 +18,7 @@ public sealed partial class DeliveryStatusService(
     Subscribers.SubscriberStore subscribers,
     INotificationQueue queue,
     IOptions<TwilioOptions> options,
-    IOptions<Alerts.TickOptions> tick,
+    IOptions<DeRisk.Tick.TickOptions> tick,
     TwilioSignature signatures,
     TimeProvider time,
     ILogger<DeliveryStatusService> logger)
@@ -143,7 +132,7 @@ public sealed partial class DeliveryStatusService(
             30007 => "your carrier filtered the SMS",
             _ => "your phone could not be reached",
         };
-        var email = Alerts.AlertMessageRenderer.FallbackEmail(sent.Text, $"{reason} (Twilio {errorCode})", tick.Value.ConsoleUri);
+        var email = DeRisk.Rules.AlertMessageRenderer.FallbackEmail(sent.Text, $"{reason} (Twilio {errorCode})", tick.Value.ConsoleUri);
         var fallback = sent with
         {
             Id = notificationId + FallbackSuffix,

@@ -4,55 +4,6 @@ using DeRisk.Storage;
 
 namespace DeRisk.Delivery;
 
-public static class DeliveryStatus
-{
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Retrying = "retrying";
-    public const string Failed = "failed";
-    public const string DeadLettered = "dead-lettered";
-    public const string Suppressed = "suppressed";
-    public const string Expired = "expired";
-
-    /// <summary>Statuses after which the notification is never sent again.</summary>
-    public static bool IsFinal(string status) => status is Sent or Failed or DeadLettered or Suppressed or Expired;
-}
-
-/// <summary>A delivery as recorded: one row per notification, partition = subscriber, row = notification id.</summary>
-public sealed record DeliveryRecord(
-    string SubscriberId,
-    string NotificationId,
-    string Channel,
-    string Status,
-    int Attempts,
-    string? ProviderId,
-    string? ProviderStatus,
-    string? LastError,
-    DateTimeOffset? ClaimedAt,
-    DateTimeOffset? SentAt,
-    DateTimeOffset UpdatedAt);
-
-/// <summary>
-/// The right to send a notification once, held as the ETag of its delivery row. <see cref="UnfinishedSince"/> is set
-/// when this claim took over one that expired while sending: the provider may have accepted that earlier attempt, sent
-/// to <see cref="UnfinishedTo"/> (the address then; the subscriber may have changed it since).
-/// </summary>
-public sealed record DeliveryClaim(string SubscriberId, string NotificationId, int Attempts, ETag ETag, DateTimeOffset? UnfinishedSince = null, string? UnfinishedTo = null)
-{
-    public DateTimeOffset ClaimedAt { get; init; }
-}
-
-public abstract record ClaimResult
-{
-    public sealed record Claimed(DeliveryClaim Claim) : ClaimResult;
-
-    /// <summary>The notification was already settled (sent, failed, suppressed): send nothing.</summary>
-    public sealed record AlreadySettled(string Status) : ClaimResult;
-
-    /// <summary>Another dispatcher holds a live claim on it.</summary>
-    public sealed record HeldElsewhere : ClaimResult;
-}
-
 /// <summary>
 /// Delivery records, written with ETag-conditional operations so that a message delivered twice by the queue,
 /// or two dispatchers at once, lead to one provider call.

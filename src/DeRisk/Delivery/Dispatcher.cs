@@ -5,8 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Delivery;
 
-public sealed record DispatchResult(int Received, int Sent, int Duplicates, int Retrying, int DeadLettered, int Suppressed);
-
 /// <summary>
 /// Drains the notification queue: for each message, claims its delivery record (once only), sends it, records the
 /// outcome, and settles the message. A message delivered twice finds its record settled and is dropped. Each message
@@ -328,7 +326,7 @@ public sealed class Dispatcher(
 
     /// <summary>The alert as an email, as the planner rendered it for this channel.</summary>
     internal static EmailMessage ToEmail(string address, Notification notification) =>
-        new(address, notification.Subject ?? Alerts.AlertMessageRenderer.SubjectOf(notification.Text), notification.Text, notification.SubscriberId, notification.Id, notification.Html);
+        new(address, notification.Subject ?? DeRisk.Rules.AlertMessageRenderer.SubjectOf(notification.Text), notification.Text, notification.SubscriberId, notification.Id, notification.Html);
 
     private enum Outcome
     {

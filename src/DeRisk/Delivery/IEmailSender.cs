@@ -5,6 +5,3 @@ public interface IEmailSender
 {
     Task<SendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
-
-/// <summary>One email: a text body, and an HTML body when the message has one.</summary>
-public sealed record EmailMessage(string To, string Subject, string Body, string SubscriberId, string NotificationId, string? Html = null);

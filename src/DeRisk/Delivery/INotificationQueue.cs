@@ -45,27 +45,3 @@ public interface INotificationQueue
     /// <summary>Approximate messages waiting and dead-lettered, for operators; null where the adapter cannot tell.</summary>
     Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken);
 }
-
-/// <param name="Critical">Sent in the critical lane, received before every other message.</param>
-public sealed record OutgoingMessage(string MessageId, BinaryData Body, DateTimeOffset? ScheduledEnqueueTime = null, bool Critical = false);
-
-/// <summary>A locked message. <see cref="LockToken"/> identifies this delivery for settlement; <see cref="Critical"/>: it came from the critical lane.</summary>
-public sealed record ReceivedMessage(string MessageId, BinaryData Body, int DeliveryCount, DateTimeOffset? EnqueuedTime, string LockToken, bool Critical = false);
-
-public sealed record DeadLetteredMessage(string MessageId, BinaryData Body, string Reason, string Description);
-
-public sealed class NotificationQueueOptions
-{
-    public const string Section = "NotificationQueue";
-
-    [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,40}[a-z0-9]$",
-        ErrorMessage = "NotificationQueue:QueueName must be 3-42 lowercase letters, digits and single dashes.")]
-    public string QueueName { get; set; } = "notifications";
-
-    /// <summary>The critical lane is the queue of this name with this suffix ("notifications-critical").</summary>
-    public const string CriticalSuffix = "-critical";
-
-    public string CriticalQueueName => QueueName + CriticalSuffix;
-}
-
-public sealed record QueueDepth(long? Waiting, long? DeadLettered);

@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace DeRisk.Delivery;
 
-/// <summary>One rule's episode that a notification is about.</summary>
-public sealed record RuleEpisode(string RuleId, int Episode);
-
 /// <summary>
 /// One message to one channel: every rule and episode it covers (a tick groups a subscriber's alerts into one), the
 /// text rendered for that channel (an email also has a subject and an HTML part), whether it is critical, when it was

@@ -1,44 +1,8 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 
 namespace DeRisk.Delivery;
-
-/// <summary>Service Bus, chosen when a connection string or a namespace (managed identity) is set.</summary>
-public sealed class ServiceBusOptions : IValidatableObject
-{
-    public const string Section = "ServiceBus";
-
-    /// <summary>Local or key-based access; in Azure prefer <see cref="FullyQualifiedNamespace"/> with managed identity.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>e.g. "derisk-sb.servicebus.windows.net", reached with DefaultAzureCredential.</summary>
-    public string? FullyQualifiedNamespace { get; set; }
-
-    /// <summary>How long a receive waits for the first message when the queue is empty.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
-    public TimeSpan ReceiveWait { get; set; } = TimeSpan.FromSeconds(1);
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || !string.IsNullOrWhiteSpace(FullyQualifiedNamespace);
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!string.IsNullOrWhiteSpace(ConnectionString) && !string.IsNullOrWhiteSpace(FullyQualifiedNamespace))
-        {
-            yield return new ValidationResult("Set ServiceBus:ConnectionString or ServiceBus:FullyQualifiedNamespace, not both.", [nameof(ConnectionString), nameof(FullyQualifiedNamespace)]);
-        }
-    }
-}
-
-/// <summary>One Service Bus queue the adapter uses: its sender, its peek-lock receiver and its dead-letter receiver.</summary>
-public sealed record ServiceBusLane(ServiceBusSender Sender, ServiceBusReceiver Receiver, ServiceBusReceiver DeadLetters)
-{
-    public static ServiceBusLane For(ServiceBusClient client, string queue) => new(
-        client.CreateSender(queue),
-        client.CreateReceiver(queue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
-        client.CreateReceiver(queue, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }));
-}
 
 /// <summary>
 /// The notification queue on Azure Service Bus (queues "notifications" and "notifications-critical", the critical

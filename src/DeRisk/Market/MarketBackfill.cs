@@ -5,19 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Market;
 
-/// <summary>What one backfill pass did.</summary>
-public sealed record BackfillResult(int Calls, int DaysWritten, int Failed, int Settled, TimeSpan Took)
-{
-    /// <summary>Recent (hourly and 5-minute) points written for the priceChange windows.</summary>
-    public int PointsWritten { get; init; }
-
-    /// <summary>Assets with history still to fetch that wait for the next UTC day's call allowance.</summary>
-    public int Deferred { get; init; }
-
-    /// <summary>Set when another instance held the backfill's lease: this instance made no call.</summary>
-    public string? HeldBy { get; init; }
-}
-
 /// <summary>
 /// Fills the history the rules read from the providers' history endpoints into the tables the poller writes, so the
 /// first tick after a deployment — or after an asset is added to Market:Assets — evaluates every rule kind: the daily
@@ -307,29 +294,5 @@ public sealed class MarketBackfill(
             NeedKind.Hourly => $"{Days} days of hourly points",
             _ => "the last day's 5-minute points",
         };
-    }
-}
-
-/// <summary>
-/// Runs the backfill once when the app starts (Market:BackfillOnStart), as its own step: the first tick waits for it
-/// (the backfill's gate) but does not count it in its duration. A failure here is logged; the ticks try again.
-/// </summary>
-public sealed class MarketBackfillOnStart(MarketBackfill backfill, IOptions<MarketOptions> options, ILogger<MarketBackfillOnStart> logger) : Microsoft.Extensions.Hosting.BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Backfill || !options.Value.BackfillOnStart)
-        {
-            return;
-        }
-
-        try
-        {
-            await backfill.EnsureAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Azure.RequestFailedException ex)
-        {
-            MarketLog.BackfillOnStartFailed(logger, ex.Message);
-        }
     }
 }

@@ -1,45 +1,16 @@
-using DeRisk.Alerts;
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
-using DeRisk.Access;
 using DeRisk.Backtest;
 using DeRisk.Contracts;
 using DeRisk.Market;
 using DeRisk.Rules;
+using DeRisk.SignUp;
 using DeRisk.Subscribers;
+using DeRisk.Tick;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DeRisk.Preview;
-
-/// <summary>POST /api/preview: the rule as POST /api/me/rules takes it, and a named range or from and to.</summary>
-[Description("The rule and either a named range (ending on the last day of history the rule's assets all have) or from and to.")]
-public sealed record PreviewRequest(
-    [property: SchemaRef("Rule"), Description("The rule, as POST /api/me/rules takes it.")] JsonElement Rule,
-    [property: RegularExpression("^(last30Days|lastYear)$"), Description("A named range: last30Days or lastYear.")] string? Range = null,
-    [property: Description("First day, yyyy-MM-dd (with to).")] DateOnly? From = null,
-    [property: Description("Last day, yyyy-MM-dd (with from).")] DateOnly? To = null);
-
-/// <summary>One day of a watched series: the last value the shipped history holds for that UTC day.</summary>
-public sealed record PreviewPoint(DateOnly Date, double Value);
-
-/// <summary>A watched asset (or Fear &amp; Greed, <c>FNG</c>, 0-100) over the previewed range.</summary>
-public sealed record PreviewSeries(string Asset, string Unit, IReadOnlyList<PreviewPoint> Points);
-
-/// <summary>
-/// A message the rule would have sent: when the tick planned it, when it would have been delivered (quiet hours), its
-/// text, whether it was critical, and whether it opened an episode (<c>fire</c>), repeated a firing alert
-/// (<c>repeat</c>) or was the all-clear (<c>resolve</c>).
-/// </summary>
-public sealed record PreviewMarker(DateTimeOffset Time, DateTimeOffset? DeliverAt, string Kind, bool Critical, string Text);
-
-/// <summary>Counts over the range: messages, episodes, resolutions, daily ticks without data, messages held back by the daily cap.</summary>
-public sealed record PreviewSummary(int Messages, int Episodes, int Resolved, int NoDataDays, int Capped);
-
-/// <summary>What the rule would have sent over [From, To] of the shipped history, with the series it watches.</summary>
-public sealed record PreviewView(DateOnly From, DateOnly To, string Source, IReadOnlyList<PreviewSeries> Series, IReadOnlyList<PreviewMarker> Markers, PreviewSummary Summary);
 
 /// <summary>
 /// "What would this rule have sent?": replays one rule (or one combination), parsed exactly as <c>POST /api/me/rules</c>

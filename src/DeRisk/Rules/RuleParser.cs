@@ -31,11 +31,3 @@ public sealed class RuleParser(Func<string, bool> isTrackedAsset, IReadOnlyColle
         return rule is null ? new RuleParseResult(null, errors.ToDictionary()) : RuleParseResult.Valid(rule);
     }
 }
-
-/// <summary>A parsed rule, or the errors per field.</summary>
-public sealed record RuleParseResult(RuleSpec? Rule, IReadOnlyDictionary<string, string[]> Errors)
-{
-    public bool IsValid => Rule is not null;
-
-    public static RuleParseResult Valid(RuleSpec rule) => new(rule, new Dictionary<string, string[]>());
-}

@@ -1,75 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
-using DeRisk.Access;
-using DeRisk.Alerts;
 using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Market;
 using DeRisk.Rules;
+using DeRisk.SignUp;
 using DeRisk.Storage;
+using DeRisk.Tick;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DeRisk.Subscribers;
-
-public sealed record MeView(
-    string Id,
-    string? Phone,
-    string SmsState,
-    string? Email,
-    string EmailState,
-    DateTimeOffset CreatedAt,
-    string TimeZone,
-    QuietHoursView? QuietHours,
-    int DailyCap,
-    int Rules);
-
-public sealed record QuietHoursView(string Start, string End);
-
-public sealed record RuleView(string Id, RuleSpec Rule, DateTimeOffset CreatedAt);
-
-/// <summary>
-/// One rule's alert state. Step is the escalation step last notified in the episode; Held says why news of the rule
-/// is held back ("quietHours": re-checked when they end; "dailyCap": in the digest when the cap resets), since when,
-/// and what it said.
-/// </summary>
-public sealed record AlertStateView(
-    string RuleId,
-    string Status,
-    int Episode,
-    DateTimeOffset ChangedAt,
-    double? Observed,
-    DateTimeOffset? LastNotifiedAt,
-    int Step = 0,
-    string? Held = null,
-    DateTimeOffset? HeldSince = null,
-    string? HeldLine = null);
-
-public sealed record DeliveryView(string NotificationId, string Channel, string Status, int Attempts, string? ProviderStatus, string? LastError, DateTimeOffset? SentAt, DateTimeOffset UpdatedAt);
-
-public sealed record AlertsView(IReadOnlyList<AlertStateView> Rules, IReadOnlyList<DeliveryView> Notifications);
-
-/// <summary>
-/// What the tick's planner does with a rule on the latest snapshot, from its current state: the verdict, the
-/// transition, and the message with its fate: sent at once; scheduled for <see cref="DeliverAt"/>, the end of quiet
-/// hours, when no tick comes before it; or held back (<see cref="Held"/>: "quietHours", re-checked by the first tick
-/// after they end; "dailyCap", rolled into the digest when the cap resets, <see cref="Capped"/>).
-/// <see cref="Stale"/>: the snapshot is older than the staleness limit, so the market may have moved since.
-/// </summary>
-public sealed record RuleTestView(
-    string RuleId,
-    DateTimeOffset? SnapshotAt,
-    string Verdict,
-    double? Observed,
-    double? Threshold,
-    string? NoDataReason,
-    string CurrentStatus,
-    string WouldDo,
-    string? Message,
-    DateTimeOffset? DeliverAt = null,
-    bool Capped = false,
-    bool Stale = false,
-    string? Held = null);
 
 /// <summary>
 /// A subscriber's own data, reached only through their bearer token: the subscriber id always comes from the token,

@@ -1,6 +1,6 @@
-using DeRisk.Access;
-using DeRisk.Alerts;
 using DeRisk.Delivery;
+using DeRisk.SignUp;
+using DeRisk.Tick;
 using Microsoft.Extensions.Logging;
 
 namespace DeRisk.Subscribers;

@@ -10,16 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace DeRisk.Subscribers;
 
-/// <summary>What a change to a subscriber's rules did.</summary>
-public enum RuleWrite
-{
-    Done,
-    NoSubscriber,
-    NoRule,
-    TooMany,
-    TooLarge,
-}
-
 /// <summary>
 /// Subscribers and their rules: partition = shard, one row per subscriber holding the profile and the rules (as JSON),
 /// so a shard scan reads one entity per subscriber and a subscriber is one point read. Rule changes are

@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DeRisk.Alerts;
 using DeRisk.Backtest;
-using DeRisk.Contracts;
 using DeRisk.Cli;
+using DeRisk.Contracts;
 using DeRisk.Delivery;
 using DeRisk.Market;
 using DeRisk.Rules;
 using DeRisk.Subscribers;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

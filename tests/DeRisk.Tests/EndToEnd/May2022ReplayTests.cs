@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DeRisk.Alerts;
 using DeRisk.Delivery;
 using DeRisk.Rules;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeRisk.Tests.EndToEnd;

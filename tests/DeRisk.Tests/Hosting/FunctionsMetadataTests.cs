@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using DeRisk.Functions.Market;
+using DeRisk.Functions.Tick;
 using DeRisk.LocalHost.Functions;
 using DeRisk.Tests.Infrastructure;
 

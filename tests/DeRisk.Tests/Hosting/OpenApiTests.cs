@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeRisk.Contracts;
 using DeRisk.Functions.Http;
-using DeRisk.Functions.Market;
+using DeRisk.Functions.Tick;
 using DeRisk.LocalHost.Functions;
 using DeRisk.Tests.Infrastructure;
 
@@ -71,13 +71,13 @@ public sealed class OpenApiTests(AzuriteFixture azurite) : LocalHostWithTwilioSi
     [Fact]
     public void Request_schemas_carry_what_their_records_say_beyond_types()
     {
-        var signUp = ContractSchemas.Export(typeof(DeRisk.Access.SignUpRequest), "SignUp");
+        var signUp = ContractSchemas.Export(typeof(DeRisk.SignUp.SignUpRequest), "SignUp");
         Assert.False(signUp["additionalProperties"]!.GetValue<bool>());
         Assert.Equal((1d, 100d), (signUp["properties"]!["dailyCap"]!["minimum"]!.GetValue<double>(), signUp["properties"]!["dailyCap"]!["maximum"]!.GetValue<double>()));
         Assert.Equal(DeRisk.Subscribers.PreferencesRequest.TimePattern, signUp["properties"]!["quietHours"]!["properties"]!["start"]!["pattern"]!.GetValue<string>());
         Assert.Equal(["start", "end"], signUp["properties"]!["quietHours"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Contains("E.164", signUp["properties"]!["phone"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("^[0-9]{6}$", ContractSchemas.Export(typeof(DeRisk.Access.ConfirmRequest), "Confirm")["properties"]!["code"]!["pattern"]!.GetValue<string>());
+        Assert.Equal("^[0-9]{6}$", ContractSchemas.Export(typeof(DeRisk.SignUp.ConfirmRequest), "Confirm")["properties"]!["code"]!["pattern"]!.GetValue<string>());
     }
 
     private static IEnumerable<string> References(JsonNode? node) => node switch

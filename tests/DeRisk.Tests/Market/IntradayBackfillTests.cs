@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using DeRisk.Alerts;
 using DeRisk.LocalHost.Sinks;
 using DeRisk.Market;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;

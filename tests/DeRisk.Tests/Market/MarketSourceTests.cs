@@ -1,4 +1,3 @@
-using DeRisk.Hosting;
 using DeRisk.Market;
 using DeRisk.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;

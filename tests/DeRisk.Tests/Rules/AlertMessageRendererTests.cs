@@ -1,8 +1,8 @@
 using System.Globalization;
-using DeRisk.Alerts;
 using DeRisk.Rules;
 using DeRisk.Subscribers;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 
 namespace DeRisk.Tests.Rules;
 

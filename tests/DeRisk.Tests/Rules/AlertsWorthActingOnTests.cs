@@ -1,5 +1,4 @@
 using System.Globalization;
-using DeRisk.Alerts;
 using DeRisk.Backtest;
 using DeRisk.Market;
 using DeRisk.Rules;

@@ -1,8 +1,8 @@
 using System.Globalization;
-using DeRisk.Alerts;
 using DeRisk.Market;
 using DeRisk.Rules;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 
 namespace DeRisk.Tests.Rules;
 

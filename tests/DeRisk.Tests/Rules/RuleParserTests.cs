@@ -1,6 +1,6 @@
 using System.Text.Json;
-using DeRisk.Rules;
 using DeRisk.Contracts;
+using DeRisk.Rules;
 
 namespace DeRisk.Tests.Rules;
 
@@ -215,8 +215,8 @@ public sealed class NamedRuleTests
         Assert.True(Parser.Parse(JsonDocument.Parse("""{"kind":"depeg","asset":"UST","percent":3,"name":"a\u0007b"}""").RootElement).Errors.ContainsKey("name"));
 
         var view = DeRisk.Tests.Infrastructure.Views.At(new DateTimeOffset(2022, 5, 10, 0, 0, 30, TimeSpan.Zero));
-        Assert.StartsWith("DeRisk: UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Sms(named.Rule, view), StringComparison.Ordinal);
-        Assert.Contains("UST watch: UST at $", DeRisk.Alerts.AlertMessageRenderer.Email([new DeRisk.Alerts.AlertItem("r1", named.Rule, DeRisk.Alerts.AlertState.Initial("s", "r1"), DeRisk.Alerts.AlertNews.Fired)], view, DeRisk.Alerts.AlertWording.Default).Text, StringComparison.Ordinal);
+        Assert.StartsWith("DeRisk: UST watch: UST at $", DeRisk.Rules.AlertMessageRenderer.Sms(named.Rule, view), StringComparison.Ordinal);
+        Assert.Contains("UST watch: UST at $", DeRisk.Rules.AlertMessageRenderer.Email([new DeRisk.Rules.AlertItem("r1", named.Rule, DeRisk.Tick.AlertState.Initial("s", "r1"), DeRisk.Rules.AlertNews.Fired)], view, DeRisk.Rules.AlertWording.Default).Text, StringComparison.Ordinal);
     }
 
     [Fact]

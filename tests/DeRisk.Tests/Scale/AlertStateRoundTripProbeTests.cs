@@ -1,5 +1,5 @@
-using DeRisk.Alerts;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeRisk.Tests.Scale;

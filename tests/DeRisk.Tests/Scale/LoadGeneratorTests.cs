@@ -1,8 +1,8 @@
-using DeRisk.Alerts;
-using DeRisk.Rules;
 using DeRisk.Cli;
+using DeRisk.Rules;
 using DeRisk.Subscribers;
 using DeRisk.Tests.Infrastructure;
+using DeRisk.Tick;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeRisk.Tests.Scale;

@@ -1,0 +1,4 @@
+namespace DeRisk.Backtest;
+
+/// <summary>A message the rules would have sent; Kind is "alert", "critical", "escalation", "allClear", "overnight" or "digest".</summary>
+public sealed record BacktestNotification(DateTimeOffset Time, DateTimeOffset? DeliverAt, IReadOnlyList<string> RuleIds, bool Critical, string Text, string Kind = "alert");

@@ -1,0 +1,3 @@
+namespace DeRisk.Delivery;
+
+public sealed record DeadLetteredMessage(string MessageId, BinaryData Body, string Reason, string Description);

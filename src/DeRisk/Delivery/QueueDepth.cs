@@ -1,0 +1,3 @@
+namespace DeRisk.Delivery;
+
+public sealed record QueueDepth(long? Waiting, long? DeadLettered);

@@ -1,0 +1,3 @@
+namespace DeRisk.Market;
+
+public sealed record AssetList(DateTimeOffset? SnapshotAt, IReadOnlyList<WatchableAsset> Assets);

@@ -1,0 +1,3 @@
+namespace DeRisk.Market;
+
+public sealed record TrackedAsset(string Symbol, string CoinGeckoId);

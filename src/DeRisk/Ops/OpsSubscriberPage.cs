@@ -1,0 +1,3 @@
+namespace DeRisk.Ops;
+
+public sealed record OpsSubscriberPage(IReadOnlyList<OpsSubscriberView> Items, string? Continuation);

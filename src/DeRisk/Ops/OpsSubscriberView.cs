@@ -1,0 +1,3 @@
+namespace DeRisk.Ops;
+
+public sealed record OpsSubscriberView(string Id, string? Phone, string SmsState, string? Email, string EmailState, DateTimeOffset CreatedAt);

@@ -1,0 +1,7 @@
+namespace DeRisk.Rules;
+
+public enum ChangeDirection
+{
+    Drop,
+    Rise,
+}

@@ -1,0 +1,3 @@
+namespace DeRisk.SignUp;
+
+public sealed record TokenView(string SubscriberId, string Token, string TokenType = "Bearer");

@@ -1,0 +1,3 @@
+namespace DeRisk.Subscribers;
+
+public sealed record AlertsView(IReadOnlyList<AlertStateView> Rules, IReadOnlyList<DeliveryView> Notifications);

@@ -1,0 +1,3 @@
+namespace DeRisk.Subscribers;
+
+public sealed record QuietHoursView(string Start, string End);

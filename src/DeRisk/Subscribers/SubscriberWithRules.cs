@@ -1,0 +1,3 @@
+namespace DeRisk.Subscribers;
+
+public sealed record SubscriberWithRules(Subscriber Subscriber, IReadOnlyList<StoredRule> Rules);

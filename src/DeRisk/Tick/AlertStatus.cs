@@ -1,0 +1,8 @@
+namespace DeRisk.Tick;
+
+public enum AlertStatus
+{
+    Ok,
+    Pending,
+    Firing,
+}

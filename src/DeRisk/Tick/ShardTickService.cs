@@ -1,0 +1,26 @@
+using DeRisk.Market;
+using Microsoft.Extensions.Logging;
+
+namespace DeRisk.Tick;
+
+/// <summary>
+/// Evaluates one shard from a queue message: loads the snapshot the tick stored (so every shard sees the same market),
+/// builds the view and runs the <see cref="ShardEvaluator"/>. A redelivered message evaluates again: the alert states
+/// written the first time make it plan nothing new.
+/// </summary>
+public sealed partial class ShardTickService(MarketStore market, MarketViewLoader views, ShardEvaluator evaluator, ILogger<ShardTickService> logger)
+{
+    public async Task<EvaluationResult> RunAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = ShardTickMessage.Parse(messageText) ?? throw new FormatException("Not a shard tick message.");
+        var snapshot = await market.SnapshotAtAsync(message.SnapshotAt, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The snapshot taken at {message.SnapshotAt:O} is not stored.");
+        var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var result = await evaluator.EvaluateAsync(message.Shard, view, cancellationToken).ConfigureAwait(false);
+        LogShard(logger, message.Shard, message.SnapshotAt, result.Subscribers, result.Fired, result.Notifications);
+        return result;
+    }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Shard {Shard} at {SnapshotAt:O}: {Subscribers} subscribers, {Fired} fired, {Notifications} queued")]
+    private static partial void LogShard(ILogger logger, string shard, DateTimeOffset snapshotAt, int subscribers, int fired, int notifications);
+}
