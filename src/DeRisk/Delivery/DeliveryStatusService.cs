@@ -12,7 +12,7 @@ namespace DeRisk.Delivery;
 /// so a forged or replayed-elsewhere call changes nothing. A status never moves a delivery backwards, and the same
 /// status again (Twilio's retry of a callback, or a replay of a captured one) changes nothing.
 /// </summary>
-public sealed partial class DeliveryStatusService(
+public sealed class DeliveryStatusService(
     DeRiskTables tables,
     DeliveryStore deliveries,
     Subscribers.SubscriberStore subscribers,
@@ -51,7 +51,7 @@ public sealed partial class DeliveryStatusService(
     {
         if (!signatures.IsValid(options.Value.StatusCallbackUrl, queryString, form, signature))
         {
-            LogRejected(logger);
+            DeliveryLog.DeliveryStatusRejected(logger);
             return StatusCallbackOutcome.Rejected;
         }
 
@@ -99,7 +99,7 @@ public sealed partial class DeliveryStatusService(
             return StatusCallbackOutcome.Ignored;
         }
 
-        LogUpdated(logger, notificationId, status);
+        DeliveryLog.Updated(logger, notificationId, status);
         return StatusCallbackOutcome.Updated;
     }
 
@@ -142,15 +142,9 @@ public sealed partial class DeliveryStatusService(
             Html = email.Html,
         };
         await queue.SendAsync(new OutgoingMessage(fallback.Id, fallback.ToBinary(), Critical: critical), cancellationToken).ConfigureAwait(false);
-        LogFallback(logger, notificationId, errorCode);
+        DeliveryLog.Fallback(logger, notificationId, errorCode);
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Twilio status callback rejected: missing or invalid X-Twilio-Signature")]
-    private static partial void LogRejected(ILogger logger);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "SMS {NotificationId} undelivered (Twilio {ErrorCode}): queued by email instead")]
-    private static partial void LogFallback(ILogger logger, string notificationId, int errorCode);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Delivery of {NotificationId} is now {Status}")]
-    private static partial void LogUpdated(ILogger logger, string notificationId, string status);
 }

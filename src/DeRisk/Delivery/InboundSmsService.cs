@@ -18,7 +18,7 @@ namespace DeRisk.Delivery;
 /// acted on once: its MessageSid is recorded after it is handled, and a signed request carrying a MessageSid already
 /// recorded — Twilio's retry, or a captured STOP replayed after START — changes nothing and gets no reply.
 /// </summary>
-public sealed partial class InboundSmsService(
+public sealed class InboundSmsService(
     DeRiskTables tables,
     ContactStore contacts,
     SubscriberStore subscribers,
@@ -42,14 +42,14 @@ public sealed partial class InboundSmsService(
     {
         if (!signatures.IsValid(options.Value.InboundUrl, queryString, form, signature))
         {
-            LogRejected(logger);
+            DeliveryLog.InboundSmsRejected(logger);
             return new InboundOutcome.Rejected();
         }
 
         var receipt = form.GetValueOrDefault("MessageSid") is { Length: > 0 } sid ? Hashing.Sha256Hex(sid) : null;
         if (receipt is null || await tables.InboundMessages.GetEntityIfExistsAsync<TableEntity>(receipt[..2], receipt, ["PartitionKey"], cancellationToken).ConfigureAwait(false) is { HasValue: true })
         {
-            LogReplayed(logger);
+            DeliveryLog.Replayed(logger);
             return new InboundOutcome.Reply(new MessagingResponse().ToString());
         }
 
@@ -96,14 +96,14 @@ public sealed partial class InboundSmsService(
         if (isStop)
         {
             await subscribers.SetChannelStateAsync(subscriberId, Notification.SmsChannel, ChannelState.Stopped, "STOP received", now, cancellationToken).ConfigureAwait(false);
-            LogStopped(logger, subscriberId);
+            DeliveryLog.Stopped(logger, subscriberId);
             return Reply(StoppedText);
         }
 
         if (subscriber.SmsState is ChannelState.Stopped)
         {
             await subscribers.SetChannelStateAsync(subscriberId, Notification.SmsChannel, ChannelState.Active, "START received", now, cancellationToken).ConfigureAwait(false);
-            LogStarted(logger, subscriberId);
+            DeliveryLog.Started(logger, subscriberId);
             return Reply(StartedText);
         }
 
@@ -121,15 +121,7 @@ public sealed partial class InboundSmsService(
         return new InboundOutcome.Reply(response.ToString());
     }
 
-    [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Twilio inbound webhook rejected: missing or invalid X-Twilio-Signature")]
-    private static partial void LogRejected(ILogger logger);
 
-    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Twilio inbound webhook without a new MessageSid (a retry or a replay): nothing done")]
-    private static partial void LogReplayed(ILogger logger);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} sent STOP: SMS off")]
-    private static partial void LogStopped(ILogger logger, string subscriberId);
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} sent START: SMS on again")]
-    private static partial void LogStarted(ILogger logger, string subscriberId);
 }

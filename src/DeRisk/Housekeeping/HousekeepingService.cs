@@ -20,7 +20,7 @@ namespace DeRisk.Housekeeping;
 /// <see cref="AccessOptions.InboundReceiptRetention"/>. Everything it deletes is already dead; a sign-up with a live code is
 /// left alone.
 /// </summary>
-public sealed partial class HousekeepingService(
+public sealed class HousekeepingService(
     DeRiskTables tables,
     ContactStore contacts,
     SubscriberStore subscribers,
@@ -63,7 +63,7 @@ public sealed partial class HousekeepingService(
         var receipts = await inbound.DeleteReceiptsOlderThanAsync(now - options.Value.InboundReceiptRetention, cancellationToken).ConfigureAwait(false);
         if (limits + codes + abandoned + marketRows + oldDeliveries + receipts > 0)
         {
-            LogDone(logger, limits, codes, abandoned, marketRows, oldDeliveries, receipts);
+            HousekeepingLog.Done(logger, limits, codes, abandoned, marketRows, oldDeliveries, receipts);
         }
 
         return new HousekeepingResult(limits, codes, abandoned, marketRows, oldDeliveries, receipts);
@@ -73,6 +73,4 @@ public sealed partial class HousekeepingService(
         (subscriber.Phone is { } phone && await contacts.HasLiveCodeAsync(Notification.SmsChannel, phone, subscriber.Id, now, cancellationToken).ConfigureAwait(false))
         || (subscriber.Email is { } email && await contacts.HasLiveCodeAsync(Notification.EmailChannel, email, subscriber.Id, now, cancellationToken).ConfigureAwait(false));
 
-    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Housekeeping deleted {Limits} expired rate-limit counters, {Codes} expired confirmation codes, {SignUps} unconfirmed sign-ups, {MarketRows} old market points and snapshots, {Deliveries} old delivery records, {Receipts} old inbound SMS receipts")]
-    private static partial void LogDone(ILogger logger, int limits, int codes, int signUps, int marketRows, int deliveries, int receipts);
 }

@@ -23,7 +23,7 @@ namespace DeRisk.Preview;
 /// The history is always the shipped one (<see cref="ReplayDataset.Default"/>), also in live mode: the live market
 /// tables hold polled history for the alert windows, not years of it.
 /// </remarks>
-public sealed partial class PreviewService(
+public sealed class PreviewService(
     SubscriberStore subscribers,
     RateLimiter limiter,
     IOptions<MarketOptions> market,
@@ -73,7 +73,7 @@ public sealed partial class PreviewService(
         var limit = await limiter.TryAcquireAsync("preview-subscriber", subscriberId, options.Value.PerSubscriberPerHour, TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
         if (!limit.Allowed)
         {
-            LogPreviewLimited(logger, subscriberId);
+            PreviewLog.PreviewLimited(logger, subscriberId);
             return new ApiOutcome<PreviewView>.Limited(limit.RetryAfter, string.Create(CultureInfo.InvariantCulture, $"At most {options.Value.PerSubscriberPerHour} previews an hour; try again later."));
         }
 
@@ -84,7 +84,7 @@ public sealed partial class PreviewService(
             .Select(n => new PreviewMarker(n.Time, n.DeliverAt, KindOf(n, firedAt), n.Critical, n.Text))
             .ToList();
         var summary = report.Rules.Single();
-        LogPreviewed(logger, subscriberId, spec.KindName, days.From, days.To, markers.Count);
+        PreviewLog.Previewed(logger, subscriberId, spec.KindName, days.From, days.To, markers.Count);
         return new ApiOutcome<PreviewView>.Ok(new PreviewView(days.From, days.To, Source, SeriesOf(spec, days.From, days.To), markers,
             new PreviewSummary(summary.Notifications, summary.Episodes, summary.Resolved, summary.NoDataTicks, report.Capped)));
     }
@@ -197,9 +197,5 @@ public sealed partial class PreviewService(
         _ => firedAt.Contains(notification.Time) ? "fire" : "repeat",
     };
 
-    [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "Preview of a {Kind} rule for subscriber {SubscriberId} from {From} to {To}: {Messages} messages")]
-    private static partial void LogPreviewed(ILogger logger, string subscriberId, string kind, DateOnly from, DateOnly to, int messages);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Preview limit reached for subscriber {SubscriberId}")]
-    private static partial void LogPreviewLimited(ILogger logger, string subscriberId);
 }

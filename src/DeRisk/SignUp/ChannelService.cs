@@ -15,7 +15,7 @@ namespace DeRisk.SignUp;
 /// forgotten), or remove one (never the last confirmed one: that is DELETE /api/me). The only way an address joins an
 /// existing subscriber.
 /// </summary>
-public sealed partial class ChannelService(
+public sealed class ChannelService(
     SubscriberStore subscribers,
     ContactStore contacts,
     ConfirmationCodes codes,
@@ -103,7 +103,7 @@ public sealed partial class ChannelService(
                         return Gone<MeView>();
                 }
 
-                LogAdded(logger, subscriberId, address.Channel);
+                SignUpLog.Added(logger, subscriberId, address.Channel);
                 return await ViewAsync(subscriberId, cancellationToken).ConfigureAwait(false);
             default:
                 return ConfirmationCodes.NoValidCode<MeView>();
@@ -143,7 +143,7 @@ public sealed partial class ChannelService(
         }
 
         await contacts.ForgetAsync(channel, address, subscriberId, cancellationToken).ConfigureAwait(false);
-        LogRemoved(logger, subscriberId, channel);
+        SignUpLog.Removed(logger, subscriberId, channel);
         return await ViewAsync(subscriberId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -155,9 +155,5 @@ public sealed partial class ChannelService(
 
     private static ApiOutcome<T>.NotFound Gone<T>() => new("Subscriber not found");
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} confirmed a new {Channel} address")]
-    private static partial void LogAdded(ILogger logger, string subscriberId, string channel);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} removed their {Channel} address")]
-    private static partial void LogRemoved(ILogger logger, string subscriberId, string channel);
 }

@@ -12,7 +12,7 @@ namespace DeRisk.SignUp;
 /// names (a phone DeRisk may text, an email), the anti-abuse limits a code costs — per address per day, and for SMS
 /// the app-wide hourly ceiling — taken all or none, the send itself, and what a confirmed code makes of the address.
 /// </summary>
-public sealed partial class ConfirmationCodes(
+public sealed class ConfirmationCodes(
     ContactStore contacts,
     SubscriberStore subscribers,
     RateLimiter limiter,
@@ -84,7 +84,7 @@ public sealed partial class ConfirmationCodes(
 
         if (refused.Limit == SmsCeilingLimit)
         {
-            LogSmsCeiling(logger, settings.SmsCodesPerHour, retryAfter);
+            SignUpLog.SmsCeiling(logger, settings.SmsCodesPerHour, retryAfter);
             return new ApiOutcome<T>.Limited(retryAfter, "DeRisk is sending too many confirmation SMS right now; try again later, or use an email address.");
         }
 
@@ -113,10 +113,10 @@ public sealed partial class ConfirmationCodes(
         switch (result)
         {
             case SendResult.Accepted:
-                LogCodeSent(logger, subscriberId, address.Channel, address.Masked);
+                SignUpLog.CodeSent(logger, subscriberId, address.Channel, address.Masked);
                 return null;
             case SendResult.Permanent permanent:
-                LogCodeRefused(logger, subscriberId, address.Channel, permanent.Error);
+                SignUpLog.CodeRefused(logger, subscriberId, address.Channel, permanent.Error);
                 return ApiOutcome.Error<T>(address.Field, $"This {address.Describe()} cannot receive messages: {permanent.Error}");
             case SendResult.Transient transient:
                 return new ApiOutcome<T>.Unavailable("The confirmation code could not be sent just now; try again shortly.", transient.RetryAfter);
@@ -184,12 +184,6 @@ public sealed partial class ConfirmationCodes(
         return ActivationResult.Activated;
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Confirmation code for subscriber {SubscriberId} sent by {Channel} to {Address}")]
-    private static partial void LogCodeSent(ILogger logger, string subscriberId, string channel, string address);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Confirmation code for subscriber {SubscriberId} refused by the {Channel} provider: {Error}")]
-    private static partial void LogCodeRefused(ILogger logger, string subscriberId, string channel, string error);
 
-    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Confirmation SMS ceiling reached ({PerHour} per hour across all clients): SMS codes refused for {RetryAfter}; email sign-up goes on. A pumping attack, or time to raise Access:SmsCodesPerHour.")]
-    private static partial void LogSmsCeiling(ILogger logger, int perHour, TimeSpan retryAfter);
 }

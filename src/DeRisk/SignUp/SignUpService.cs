@@ -26,7 +26,7 @@ namespace DeRisk.SignUp;
 /// every failure reads the same. Sign-ups and confirmations are limited per client, codes per address per day and
 /// confirmation SMS per hour app-wide, and a refused request counts against none.
 /// </summary>
-public sealed partial class SignUpService(
+public sealed class SignUpService(
     SubscriberStore subscribers,
     ContactStore contacts,
     TokenStore tokens,
@@ -131,7 +131,7 @@ public sealed partial class SignUpService(
         var hasConfirmed = ChannelState.IsConfirmed(profile.SmsState) || ChannelState.IsConfirmed(profile.EmailState);
         if (!signIn && hasConfirmed && !signedUpHere)
         {
-            LogForeignCode(logger, confirmed.SubscriberId, address.Channel);
+            SignUpLog.ForeignCode(logger, confirmed.SubscriberId, address.Channel);
             return ApiOutcome.Error<TokenView>("code", "This code belongs to a sign-up made elsewhere and cannot join it. Sign up again here, or add the address from your account (POST /api/me/channels).");
         }
 
@@ -152,7 +152,7 @@ public sealed partial class SignUpService(
         }
 
         var token = await tokens.IssueAsync(confirmed.SubscriberId, now, cancellationToken).ConfigureAwait(false);
-        LogConfirmed(logger, confirmed.SubscriberId, address.Channel);
+        SignUpLog.Confirmed(logger, confirmed.SubscriberId, address.Channel);
         return new ApiOutcome<TokenView>.Ok(new TokenView(confirmed.SubscriberId, token));
     }
 
@@ -178,16 +178,10 @@ public sealed partial class SignUpService(
             throw new InvalidOperationException("A freshly generated subscriber id already exists.");
         }
 
-        LogCreated(logger, subscriber.Id);
+        SignUpLog.Created(logger, subscriber.Id);
         return subscriber.Id;
     }
 
-    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} created, pending confirmation")]
-    private static partial void LogCreated(ILogger logger, string subscriberId);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "A {Channel} code of subscriber {SubscriberId}'s sign-up was confirmed without its sign-up id after another address was confirmed: refused")]
-    private static partial void LogForeignCode(ILogger logger, string subscriberId, string channel);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} confirmed {Channel}; token issued")]
-    private static partial void LogConfirmed(ILogger logger, string subscriberId, string channel);
 }

@@ -16,7 +16,7 @@ namespace DeRisk.Subscribers;
 /// A subscriber's own data, reached only through their bearer token: the subscriber id always comes from the token,
 /// never from the request, so one subscriber asking for another's rule finds nothing (404). Invalid input writes nothing.
 /// </summary>
-public sealed partial class MeService(
+public sealed class MeService(
     SubscriberStore store,
     AlertStateStore states,
     DeliveryStore deliveries,
@@ -116,7 +116,7 @@ public sealed partial class MeService(
                 return TooLarge<RuleView>();
         }
 
-        LogRuleAdded(logger, subscriberId, rule.Id);
+        SubscriberLog.RuleAdded(logger, subscriberId, rule.Id);
         return new ApiOutcome<RuleView>.Created(new RuleView(rule.Id, rule.Spec, rule.CreatedAt), "/api/me/rules/" + rule.Id);
     }
 
@@ -267,6 +267,4 @@ public sealed partial class MeService(
             s.Delivery is { QuietStart: { } start, QuietEnd: { } end } ? new QuietHoursView(start.ToString("HH:mm", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture)) : null,
             s.Delivery.DailyCap, rules);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Rule {RuleId} added for subscriber {SubscriberId}")]
-    private static partial void LogRuleAdded(ILogger logger, string subscriberId, string ruleId);
 }

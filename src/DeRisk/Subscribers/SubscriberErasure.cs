@@ -9,7 +9,7 @@ namespace DeRisk.Subscribers;
 /// Removes everything DeRisk holds about a subscriber: alert states, deliveries, the addresses' contact rows, the
 /// profile with its rules, and tokens. Used by DELETE /api/me and by housekeeping for sign-ups never confirmed.
 /// </summary>
-public sealed partial class SubscriberErasure(
+public sealed class SubscriberErasure(
     SubscriberStore store,
     AlertStateStore states,
     DeliveryStore deliveries,
@@ -34,9 +34,7 @@ public sealed partial class SubscriberErasure(
 
         await store.DeleteAsync(subscriber.Id, cancellationToken).ConfigureAwait(false);
         await tokens.DeleteAllAsync(subscriber.Id, cancellationToken).ConfigureAwait(false);
-        LogErased(logger, subscriber.Id, reason);
+        SubscriberLog.Erased(logger, subscriber.Id, reason);
     }
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Subscriber {SubscriberId} deleted with all their data ({Reason})")]
-    private static partial void LogErased(ILogger logger, string subscriberId, string reason);
 }

@@ -43,7 +43,7 @@ public sealed class MarketTick(
         var result = await evaluator.EvaluateAsync(view, cancellationToken).ConfigureAwait(false);
         var took = time.GetElapsedTime(started);
         await store.SaveTickAsync(new TickSummary(time.GetUtcNow() - took, took, result.Subscribers, result.Notifications), cancellationToken).ConfigureAwait(false);
-        AlertLog.Tick(logger, snapshot.TakenAt, result.Subscribers, result.Rules, result.Met, result.NoData, result.Fired, result.Resolved, result.Notifications);
+        TickLog.Tick(logger, snapshot.TakenAt, result.Subscribers, result.Rules, result.Met, result.NoData, result.Fired, result.Resolved, result.Notifications);
         return new TickResult(snapshot, result);
     }
 }

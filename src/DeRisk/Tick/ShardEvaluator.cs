@@ -48,7 +48,7 @@ public sealed class ShardEvaluator(
                 switch (verdict.Kind)
                 {
                     case VerdictKind.Met: met++; break;
-                    case VerdictKind.NoData: noData++; AlertLog.NoData(logger, id, ruleId, verdict.NoDataReason!); break;
+                    case VerdictKind.NoData: noData++; TickLog.NoData(logger, id, ruleId, verdict.NoDataReason!); break;
                 }
             }
 
@@ -61,7 +61,7 @@ public sealed class ShardEvaluator(
             capped += plan.Capped;
             if (plan.Capped > 0)
             {
-                AlertLog.Capped(logger, id, plan.Capped);
+                TickLog.Capped(logger, id, plan.Capped);
             }
 
             foreach (var (next, transition) in plan.Writes)
@@ -92,14 +92,14 @@ public sealed class ShardEvaluator(
             {
                 case Transition.Fire:
                     fired++;
-                    AlertLog.Fired(logger, next!.SubscriberId, next.RuleId, next.Episode, next.Observed ?? double.NaN);
+                    TickLog.Fired(logger, next!.SubscriberId, next.RuleId, next.Episode, next.Observed ?? double.NaN);
                     break;
                 case Transition.Repeat or Transition.Escalate:
                     repeated++;
                     break;
                 case Transition.Resolve:
                     resolved++;
-                    AlertLog.Resolved(logger, next!.SubscriberId, next.RuleId, next.Episode);
+                    TickLog.Resolved(logger, next!.SubscriberId, next.RuleId, next.Episode);
                     break;
             }
         }

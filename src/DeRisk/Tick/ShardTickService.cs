@@ -8,7 +8,7 @@ namespace DeRisk.Tick;
 /// builds the view and runs the <see cref="ShardEvaluator"/>. A redelivered message evaluates again: the alert states
 /// written the first time make it plan nothing new.
 /// </summary>
-public sealed partial class ShardTickService(MarketStore market, MarketViewLoader views, ShardEvaluator evaluator, ILogger<ShardTickService> logger)
+public sealed class ShardTickService(MarketStore market, MarketViewLoader views, ShardEvaluator evaluator, ILogger<ShardTickService> logger)
 {
     public async Task<EvaluationResult> RunAsync(string messageText, CancellationToken cancellationToken)
     {
@@ -17,10 +17,8 @@ public sealed partial class ShardTickService(MarketStore market, MarketViewLoade
             ?? throw new InvalidOperationException($"The snapshot taken at {message.SnapshotAt:O} is not stored.");
         var view = await views.LoadAsync(snapshot, cancellationToken).ConfigureAwait(false);
         var result = await evaluator.EvaluateAsync(message.Shard, view, cancellationToken).ConfigureAwait(false);
-        LogShard(logger, message.Shard, message.SnapshotAt, result.Subscribers, result.Fired, result.Notifications);
+        TickLog.Shard(logger, message.Shard, message.SnapshotAt, result.Subscribers, result.Fired, result.Notifications);
         return result;
     }
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Shard {Shard} at {SnapshotAt:O}: {Subscribers} subscribers, {Fired} fired, {Notifications} queued")]
-    private static partial void LogShard(ILogger logger, string shard, DateTimeOffset snapshotAt, int subscribers, int fired, int notifications);
 }
