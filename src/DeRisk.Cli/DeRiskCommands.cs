@@ -325,11 +325,11 @@ public static class DeRiskCommands
 
         console.Write(episodes);
         console.MarkupLine("[grey]Lead: days from the alert to the lowest price up to the end of the range (Bottom); 7 d on: the move a week after.[/]");
-        var kinds = string.Join(", ", MessageKinds.Select(k => $"{report.Kinds.GetValueOrDefault(k)} {k}"));
+        var kinds = string.Join(", ", MessageKinds.Select(k => $"{report.Kinds.GetValueOrDefault(k)} {k}")) + $"; {report.CriticalCount} critical";
         console.MarkupLineInterpolated($"{report.Notifications.Count} messages ({kinds}), {report.Episodes.Count} episodes, {report.Capped} held back by the daily cap; {report.Range.Ticks} ticks in {elapsed.TotalMilliseconds:0} ms.");
     }
 
-    private static readonly string[] MessageKinds = ["alert", "critical", "escalation", "allClear", "overnight", "digest"];
+    private static readonly string[] MessageKinds = ["alert", "escalation", "allClear", "overnight", "digest"];
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -90,7 +90,7 @@ public sealed class ReviewFindingsTests
         var later = ticks.Run(Market(new DateTimeOffset(nextDay.AddMinutes(10), TimeSpan.Zero), -12, usdc: 0.95, btc: 18_300));
 
         var sent = depeg.Messages.Concat(later.Messages).ToList();
-        Assert.Contains(sent, m => m.Kind == "critical");
+        Assert.Contains(sent, m => m.Critical);
         Assert.Contains(sent, m => m.Kind == "digest" && m.Items.Any(i => i.RuleId == "r2"));
         Assert.Null(ticks.States["r2"].HeldSince);
     }
@@ -176,7 +176,7 @@ public sealed class ReviewFindingsTests
         Assert.False(Assert.Single(drop.Notifications).Critical);
         var sms = Assert.Single(depeg.Notifications);
         Assert.True(sms.Critical);
-        Assert.Equal("critical", Assert.Single(depeg.Messages).Kind);
+        Assert.Equal(("escalation", true), (Assert.Single(depeg.Messages).Kind, depeg.Messages[0].Critical));
         Assert.StartsWith("DeRisk: worse: USDC 10.0% off peg and BTC", sms.Text, StringComparison.Ordinal);
         Assert.Contains("Your stablecoin may not hold", sms.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("at the first alert", sms.Text, StringComparison.Ordinal);

@@ -25,6 +25,23 @@ public sealed class PreviewApiTests(AzuriteFixture azurite) : LocalHostWithTwili
     };
 
     [Fact]
+    public async Task A_depeg_that_deepens_is_marked_once_as_fired_then_as_escalations_all_critical()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550602");
+
+        var response = await subscriber.Client.PostAsJsonAsync("/api/preview",
+            new { rule = new { kind = "depeg", asset = "UST", percent = 2, escalateEvery = 10 }, from = "2022-05-01", to = "2022-06-30" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var markers = (await Json(response)).GetProperty("markers").EnumerateArray().ToList();
+        Assert.True(markers.Count >= 2);
+        Assert.Equal("fire", markers[0].GetProperty("kind").GetString());
+        Assert.All(markers.Skip(1), m => Assert.Equal("escalate", m.GetProperty("kind").GetString()));
+        Assert.All(markers.Skip(1), m => Assert.Contains("worse: UST", m.GetProperty("text").GetString(), StringComparison.Ordinal));
+        Assert.All(markers, m => Assert.True(m.GetProperty("critical").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Btc_down_10_percent_in_24h_over_May_2022_marks_the_days_the_csv_says()
     {
         var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550601");
