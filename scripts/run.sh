@@ -64,8 +64,14 @@ export Logging__LogLevel__DeRisk="${Logging__LogLevel__DeRisk:-Information}"
 echo "Console: http://127.0.0.1:7071/api/console/ (sign up, confirm with the code printed below, preview and save rules)"
 if [ "$live" = true ]; then
   echo "LIVE market: CoinGecko and alternative.me on the real clock and schedules (at start, the backfill: a year of daily rows, 8 days of hourly and a day of 5-minute points); API on http://127.0.0.1:7071/api; Ctrl-C to stop."
-  dotnet run --project src/DeRisk.LocalHost -c Release --no-build
+  dotnet run --project src/DeRisk.LocalHost -c Release --no-build &
 else
   echo "Replaying from $Replay__Start at ${Replay__Speed}x; API on http://127.0.0.1:7071/api; Ctrl-C to stop."
-  dotnet run --project src/DeRisk.LocalHost -c Release --no-build -- --Logging:LogLevel:DeRisk.Market=Error
+  dotnet run --project src/DeRisk.LocalHost -c Release --no-build -- --Logging:LogLevel:DeRisk.Market=Error &
 fi
+
+# The host runs in the background and the script waits for it, so a TERM sent to this script (not only Ctrl-C to the
+# whole terminal) stops the host first and then Azurite, instead of waiting for a host that never ends.
+host=$!
+trap 'kill -TERM "$host" 2>/dev/null; wait "$host" 2>/dev/null; exit 130' INT TERM
+wait "$host"
