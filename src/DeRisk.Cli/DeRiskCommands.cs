@@ -293,7 +293,7 @@ public static class DeRiskCommands
         foreach (var n in report.Notifications)
         {
             var time = n.Time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-                + (n.DeliverAt is { } at ? "\n" + $"sent {at.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)}" : "");
+                + (n.DeliverAt is { } at ? "\n" + $"sent {at.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)}" : "");
             messages.AddRow(Markup.Escape(time), Markup.Escape(string.Join("\n", n.RuleIds)), Markup.Escape(n.Text));
         }
 
