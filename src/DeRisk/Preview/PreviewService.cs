@@ -138,6 +138,13 @@ public sealed class PreviewService(
             return null;
         }
 
+        // What the range says by itself is checked whatever the rule: every mistake at once.
+        if (named is null && to < from)
+        {
+            errors["to"] = ["Must be on or after from."];
+            return null;
+        }
+
         if (spec is null)
         {
             return null;

@@ -123,6 +123,19 @@ public sealed class PreviewApiTests(AzuriteFixture azurite) : LocalHostWithTwili
     }
 
     [Fact]
+    public async Task A_bad_rule_and_a_backwards_range_are_reported_together()
+    {
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550604");
+        var bad = new { kind = "depeg", asset = "UST", percent = 2, escalateEvery = 0.5 };
+
+        var response = await subscriber.Client.PostAsJsonAsync("/api/preview", new { rule = bad, from = "2022-06-30", to = "2022-05-01" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Json(response)).GetProperty("errors");
+        Assert.Equal(["rule.escalateEvery", "to"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_bad_rule_gets_the_same_field_errors_as_saving_it_under_rule()
     {
         var subscriber = await TestSubscribers.SeedWithTokenAsync(Host, "+14155550603");
