@@ -1,5 +1,4 @@
-using System.Globalization;
-using Cronos;
+using DeRisk.Hosting;
 
 namespace DeRisk.Market;
 
@@ -43,14 +42,6 @@ public sealed record CoinGeckoBudget(CoinGeckoPlan Plan, int Polls, int Backfill
     public static int PollsPerMonth(string schedule)
     {
         var from = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var to = from.AddDays(DaysInMonth);
-        if (!schedule.Contains(' ', StringComparison.Ordinal) && TimeSpan.TryParse(schedule, CultureInfo.InvariantCulture, out var period) && period > TimeSpan.Zero)
-        {
-            return (int)Math.Ceiling((to - from) / period);
-        }
-
-        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        var cron = CronExpression.Parse(schedule, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
-        return cron.GetOccurrences(from, to, fromInclusive: true, toInclusive: false).Count();
+        return TimerSchedule.Parse(schedule).CountIn(from, from.AddDays(DaysInMonth));
     }
 }

@@ -178,7 +178,7 @@ public static class AlertMessageRenderer
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(wording);
-        var watched = rules.SelectMany(Leaves).OfType<DepegRule>().Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var watched = rules.SelectMany(r => r.Leaves()).OfType<DepegRule>().Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var names = wording.Refuges
             .Where(r => !watched.Contains(r) && market.TryGetCurrent(r, out var price) && PortfolioAdvice.HoldsPeg(price.Value))
             .Take(2).ToList();
@@ -189,20 +189,10 @@ public static class AlertMessageRenderer
     public static string? OffPeg(MarketView market) =>
         market.Snapshot.Quotes.FirstOrDefault(q => Assets.IsStablecoin(q.Asset) && market.TryGetCurrent(q.Asset, out var price) && !PortfolioAdvice.HoldsPeg(price.Value))?.Asset;
 
-    /// <summary>Whether any stablecoin in this market is more than <see cref="PortfolioAdvice.PegTolerancePercent"/> off $1.00.</summary>
-    public static bool AStablecoinIsOffPeg(MarketView market) => OffPeg(market) is not null;
-
-    private static IEnumerable<RuleSpec> Leaves(RuleSpec rule) => rule switch
-    {
-        AllOfRule r => r.Rules.SelectMany(Leaves),
-        AnyOfRule r => r.Rules.SelectMany(Leaves),
-        _ => [rule],
-    };
-
     /// <summary>A drop rule's all-clear while its asset is still below its price at the alert: the fall slowed, it did not reverse.</summary>
     private static bool FallOnlySlowed(AlertItem item, MarketView market) =>
         item.News is AlertNews.Cleared or AlertNews.ClearedMeanwhile
-        && Leaves(item.Rule).OfType<PriceChangeRule>().Any(r => r.Direction == ChangeDirection.Drop
+        && item.Rule.Leaves().OfType<PriceChangeRule>().Any(r => r.Direction == ChangeDirection.Drop
             && item.State.PriceAtAlert(r.Asset) is { } atAlert && market.TryGetCurrent(r.Asset, out var now) && now.Value < atAlert);
 
     /// <summary>
@@ -535,7 +525,7 @@ public static class AlertMessageRenderer
             }
         }
 
-        if (Leaves(rule).OfType<PortfolioDrawdownRule>().FirstOrDefault() is { } portfolio && market.Portfolio(portfolio.Holdings, portfolio.Days) is { HasData: true } value)
+        if (rule.Leaves().OfType<PortfolioDrawdownRule>().FirstOrDefault() is { } portfolio && market.Portfolio(portfolio.Holdings, portfolio.Days) is { HasData: true } value)
         {
             marks.Add((PortfolioMark, value.Now));
         }

@@ -82,6 +82,24 @@ public abstract record RuleSpec
         return past > 0 ? (int)Math.Min(1000, Math.Floor(past + 1e-9)) : 0;
     }
 
+    /// <summary>
+    /// The escalation step this rule reaches on this market with this verdict. A leaf with a depth: its
+    /// <see cref="StepOf"/>. A combination has no depth, but it can turn critical within an episode (an anyOf fired by
+    /// BTC whose depeg child is met later): step 1 while it is met and critical, so that alarm is sent once.
+    /// </summary>
+    public int StepOn(Verdict verdict, Market.MarketView market) =>
+        this is AllOfRule or AnyOfRule
+            ? verdict.Kind == VerdictKind.Met && IsCriticalOn(market) ? 1 : 0
+            : StepOf(verdict);
+
+    /// <summary>The rule's simple conditions: itself, or the leaves of a combination's children.</summary>
+    public IEnumerable<RuleSpec> Leaves() => this switch
+    {
+        AllOfRule r => r.Rules.SelectMany(c => c.Leaves()),
+        AnyOfRule r => r.Rules.SelectMany(c => c.Leaves()),
+        _ => [this],
+    };
+
     /// <summary>Send an all-clear message when the alert resolves.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AllClear { get; init; }

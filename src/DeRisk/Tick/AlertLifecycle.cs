@@ -11,8 +11,10 @@ namespace DeRisk.Tick;
 /// </summary>
 public static class AlertLifecycle
 {
-    public static Transition Next(AlertState current, RuleSpec rule, Verdict verdict, DateTimeOffset now)
+    /// <param name="step">The escalation step the verdict reaches (<see cref="RuleSpec.StepOn"/>); by default the rule's <see cref="RuleSpec.StepOf"/>.</param>
+    public static Transition Next(AlertState current, RuleSpec rule, Verdict verdict, DateTimeOffset now, int? step = null)
     {
+        var reached = step ?? rule.StepOf(verdict);
         if (verdict.Kind == VerdictKind.NoData)
         {
             return new Transition.None();
@@ -22,15 +24,15 @@ public static class AlertLifecycle
         switch (current.Status)
         {
             case AlertStatus.Ok when met && rule.HoldFor <= TimeSpan.Zero:
-                return Fire(current, rule, verdict, now);
+                return Fire(current, verdict, now, reached);
             case AlertStatus.Ok when met:
                 return new Transition.Pend(current with { Status = AlertStatus.Pending, PendingSince = now, ChangedAt = now, Observed = verdict.Observed });
             case AlertStatus.Pending when met && now - (current.PendingSince ?? now) >= rule.HoldFor:
-                return Fire(current, rule, verdict, now);
+                return Fire(current, verdict, now, reached);
             case AlertStatus.Pending when !met:
                 return new Transition.Cancel(current with { Status = AlertStatus.Ok, PendingSince = null, ChangedAt = now, Observed = verdict.Observed });
-            case AlertStatus.Firing when met && rule.StepOf(verdict) > current.Step:
-                return new Transition.Escalate(current with { Step = rule.StepOf(verdict), LastNotifiedAt = now, Observed = verdict.Observed });
+            case AlertStatus.Firing when met && reached > current.Step:
+                return new Transition.Escalate(current with { Step = reached, LastNotifiedAt = now, Observed = verdict.Observed });
             case AlertStatus.Firing when met && rule.RepeatEvery is { } repeat && now - (current.LastNotifiedAt ?? current.ChangedAt) >= repeat:
                 return new Transition.Repeat(current with { LastNotifiedAt = now, Repeats = current.Repeats + 1, Observed = verdict.Observed });
             case AlertStatus.Firing when !met && verdict.Recovered:
@@ -40,7 +42,7 @@ public static class AlertLifecycle
         }
     }
 
-    private static Transition.Fire Fire(AlertState current, RuleSpec rule, Verdict verdict, DateTimeOffset now) =>
+    private static Transition.Fire Fire(AlertState current, Verdict verdict, DateTimeOffset now, int step) =>
         new(current with
         {
             Status = AlertStatus.Firing,
@@ -50,7 +52,7 @@ public static class AlertLifecycle
             LastNotifiedAt = now,
             Repeats = 0,
             Observed = verdict.Observed,
-            Step = rule.StepOf(verdict),
+            Step = step,
             FiredObserved = verdict.Observed,
         });
 }

@@ -33,18 +33,6 @@ public sealed class TickOptions
     public string PollSchedule { get; internal set; } = "0 */5 * * * *";
 
     /// <summary>The first tick after <paramref name="now"/> on <see cref="PollSchedule"/>; null when the schedule cannot be read.</summary>
-    public DateTimeOffset? NextTickAfter(DateTimeOffset now)
-    {
-        if (!PollSchedule.Contains(' ', StringComparison.Ordinal)
-            && TimeSpan.TryParse(PollSchedule, System.Globalization.CultureInfo.InvariantCulture, out var period) && period > TimeSpan.Zero)
-        {
-            return now + period;
-        }
-
-        var fields = PollSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        return Cronos.CronExpression.TryParse(PollSchedule, fields == 6 ? Cronos.CronFormat.IncludeSeconds : Cronos.CronFormat.Standard, out var cron)
-            && cron.GetNextOccurrence(now.UtcDateTime) is { } next
-            ? new DateTimeOffset(next, TimeSpan.Zero)
-            : null;
-    }
+    public DateTimeOffset? NextTickAfter(DateTimeOffset now) =>
+        Hosting.TimerSchedule.TryParse(PollSchedule, out var schedule) ? schedule.Next(now) : null;
 }

@@ -49,20 +49,7 @@ public static class TickPlanner
             var verdict = RuleEvaluator.Evaluate(rule.Spec, market);
             verdicts.Add((rule.Id, verdict));
             var before = stateOf(rule.Id);
-            var transition = AlertLifecycle.Next(before, rule.Spec, verdict, now);
-            if (rule.Spec is AnyOfRule or AllOfRule && verdict.Kind == VerdictKind.Met && rule.Spec.IsCriticalOn(market))
-            {
-                // A combination has no depth to escalate by, but it can turn critical within an episode (an anyOf fired
-                // by BTC whose depeg child is met later): step 1 marks the episode's critical alarm, sent once.
-                transition = transition switch
-                {
-                    Transition.Fire t => new Transition.Fire(t.Next with { Step = 1 }),
-                    Transition.Repeat t => new Transition.Repeat(t.Next with { Step = 1 }),
-                    Transition.None when before.Status == AlertStatus.Firing && before.Step < 1 =>
-                        new Transition.Escalate(before with { Step = 1, LastNotifiedAt = now, Observed = verdict.Observed }),
-                    _ => transition,
-                };
-            }
+            var transition = AlertLifecycle.Next(before, rule.Spec, verdict, now, rule.Spec.StepOn(verdict, market));
 
             var after = transition switch
             {
@@ -93,23 +80,27 @@ public static class TickPlanner
             entries[rule.Id] = new Entry(rule, before, after, transition, news);
         }
 
-        // A stablecoin the subscriber's own depeg rule says is off its peg (met now, or still firing within its
-        // hysteresis band) is never suggested as a refuge, even when that rule is not in the message.
-        var offPeg = entries.Values
-            .SelectMany(e => DepegLeaves(e.Rule.Spec).Where(d => (e.Rule.Spec is DepegRule && e.After.Status == AlertStatus.Firing)
-                || RuleEvaluator.Evaluate(d, market).Kind == VerdictKind.Met))
-            .Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (offPeg.Count > 0)
-        {
-            wording = wording with { Refuges = wording.Refuges.Where(r => !offPeg.Contains(r)).ToList() };
-        }
-
         // One order wherever the rules came from (storage or a rules file): critical first, then by rule id. Whether a
         // rule is critical on this market is worked out once per rule (a combination evaluates its children for it).
         var items = entries.Values.Where(e => e.News is not null)
             .Select(e => new AlertItem(e.Rule.Id, e.Rule.Spec, e.After, e.News!.Value,
                 Critical: e.News is AlertNews.Fired or AlertNews.Repeated or AlertNews.Escalated or AlertNews.StillFiring && e.Rule.Spec.IsCriticalOn(market)))
             .OrderBy(i => i.Critical ? 0 : 1).ThenBy(i => i.RuleId, StringComparer.Ordinal).ToList();
+
+        if (items.Count > 0)
+        {
+            // A stablecoin the subscriber's own depeg rule says is off its peg (met now, or still firing within its
+            // hysteresis band) is never suggested as a refuge, even when that rule is not in the message. Worked out
+            // only when there is news: most subscribers have none on most ticks.
+            var offPeg = entries.Values
+                .SelectMany(e => e.Rule.Spec.Leaves().OfType<DepegRule>().Where(d => (e.Rule.Spec is DepegRule && e.After.Status == AlertStatus.Firing)
+                    || RuleEvaluator.Evaluate(d, market).Kind == VerdictKind.Met))
+                .Select(d => d.Asset).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (offPeg.Count > 0)
+            {
+                wording = wording with { Refuges = wording.Refuges.Where(r => !offPeg.Contains(r)).ToList() };
+            }
+        }
 
         var today = preferences.LocalDate(now);
         var sent = budget.Day == today ? budget.Sent : 0;
@@ -214,14 +205,6 @@ public static class TickPlanner
             : null;
         return new SubscriberPlan(writes, notifications, nextBudget, verdicts, capped, deferred, planned);
     }
-
-    private static IEnumerable<DepegRule> DepegLeaves(RuleSpec rule) => rule switch
-    {
-        DepegRule d => [d],
-        AllOfRule r => r.Rules.SelectMany(DepegLeaves),
-        AnyOfRule r => r.Rules.SelectMany(DepegLeaves),
-        _ => [],
-    };
 
     private static string IdFor(string subscriberId, List<AlertItem> group)
     {

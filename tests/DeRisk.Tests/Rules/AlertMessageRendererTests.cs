@@ -23,7 +23,7 @@ public sealed class AlertMessageRendererTests
         Assert.Equal(
             $"DeRisk: BTC {change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}% in 24h (your limit -10.0%), now ${close.ToString("#,##0", CultureInfo.InvariantCulture)}, re-arms above -7.5% in 24h. Consider cash: UST is off its peg. Reply STOP to end.",
             text);
-        Assert.True(AlertMessageRenderer.AStablecoinIsOffPeg(Views.At(May10)));
+        Assert.Equal("UST", AlertMessageRenderer.OffPeg(Views.At(May10)));
     }
 
     [Fact]
