@@ -133,6 +133,48 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         }
     }
 
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task A_provider_error_on_the_recent_points_is_a_failure_on_record_the_tick_still_runs_and_the_next_day_fills_them(int status)
+    {
+        var host = Instance();
+        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _coinGecko.EnqueueJson(status == 429 ? StandIns.Fixture("coingecko-429.json") : """{"status":{"error_code":503,"error_message":"Service Unavailable"}}""", status);
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
+        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        var subscriber = await TestSubscribers.SeedWithTokenAsync(host, "+14155550149");
+        var rule = new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 5, window = "7d" };
+        Assert.Equal(HttpStatusCode.Created, (await subscriber.Client.PostAsJsonAsync("/api/me/rules", rule)).StatusCode);
+        var backfill = host.Services.GetRequiredService<MarketBackfill>();
+
+        var failed = await backfill.RunAsync(default);
+        var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+
+        // The daily rows went in (and the index's); the recent points did not (one failed call, the asset not asked again
+        // that pass), and nothing was made up: the 7 d window is no data.
+        Assert.Equal((3, 1), (failed.Calls, failed.Failed));
+        Assert.Equal(0, failed.PointsWritten);
+        Assert.True(failed.DaysWritten > 300);
+        Assert.Equal((1, 1), (tick.Evaluation.Rules, tick.Evaluation.NoData));
+
+        // The next UTC day the backfill asks again (one call), and the window has data.
+        _time.Advance(TimeSpan.FromDays(1));
+        var now = _time.GetUtcNow();
+        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", now, 8));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 2));
+        var retried = await backfill.RunAsync(default);
+        _coinGecko.EnqueueJson(StandIns.SimplePrice(now, ("BTC", "bitcoin")));
+        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 1));
+        var next = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
+
+        Assert.True(retried.PointsWritten > 0, retried + " " + string.Join(" | ", _coinGecko.Requests));
+        Assert.Equal(0, retried.Failed);
+        Assert.Equal(Chart("days=8"), _coinGecko.Requests.Last(r => r.Contains("market_chart", StringComparison.Ordinal)));
+        Assert.Equal((1, 0), (next.Evaluation.Rules, next.Evaluation.NoData));
+    }
+
     [Fact]
     public async Task After_an_outage_the_backfill_makes_one_coingecko_call_a_day_per_asset_recent_points_first()
     {
