@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DeRisk.LocalHost.Sinks;
 using DeRisk.Market;
 using DeRisk.Tests.Infrastructure;
 using DeRisk.Tick;
@@ -21,41 +20,18 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
     private static readonly DateTimeOffset Start = new(2022, 6, 20, 0, 0, 30, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _time = new(Start);
-    private FakeUpstream _coinGecko = null!;
-    private FakeUpstream _alternativeMe = null!;
-    private TwilioSink _sink = null!;
+    private LiveStandIns _live = null!;
     private LocalHostFactory _host = null!;
 
     public async Task InitializeAsync()
     {
-        _coinGecko = await FakeUpstream.StartAsync();
-        _alternativeMe = await FakeUpstream.StartAsync();
-        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken, _time);
-        await _sink.StartAsync("http://127.0.0.1:0");
-        _host = new LocalHostFactory(azurite, _time, _sink.BaseAddress, new Dictionary<string, string?>
-        {
-            ["Market:Mode"] = "Live",
-            ["Market:Assets"] = "BTC=bitcoin,LUNA=terra-luna",
-            ["CoinGecko:BaseUrl"] = _coinGecko.BaseAddress.ToString(),
-            ["CoinGecko:Plan"] = "Demo",
-            ["CoinGecko:ApiKey"] = "demo-key",
-            ["CoinGecko:RetryAttempts"] = "0",
-            ["CoinGecko:BackfillPace"] = "00:00:00",
+        _live = await LiveStandIns.StartAsync(_time);
 
-            // The daily rows on their own here; the recent points for priceChange windows: IntradayBackfillTests.
-            ["Market:IntradayBackfill"] = "false",
-            ["AlternativeMe:BaseUrl"] = _alternativeMe.BaseAddress.ToString(),
-            ["AlternativeMe:RetryAttempts"] = "0",
-        });
+        // The daily rows on their own here; the recent points for priceChange windows: IntradayBackfillTests.
+        _host = _live.Host(azurite, "BTC=bitcoin,LUNA=terra-luna", new Dictionary<string, string?> { ["Market:IntradayBackfill"] = "false" });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sink.DisposeAsync();
-        await _coinGecko.DisposeAsync();
-        await _alternativeMe.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _live.DisposeAsync();
 
     private T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
@@ -73,11 +49,11 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
     [Fact]
     public async Task The_first_live_tick_after_deployment_evaluates_365_day_rules_on_backfilled_history()
     {
-        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.MarketChart("LUNA", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin"), ("LUNA", "terra-luna")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("LUNA", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin"), ("LUNA", "terra-luna")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
         var subscriber = await TestSubscribers.SeedWithTokenAsync(_host, "+14155550142");
         foreach (var rule in new object[]
         {
@@ -98,8 +74,8 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
         Assert.Equal((3, 0), (backfill.Calls, backfill.Failed));
         Assert.Equal(
             [ChartRequest("bitcoin", 365), ChartRequest("terra-luna", 365), "/api/v3/simple/price?ids=bitcoin,terra-luna&vs_currencies=usd&include_last_updated_at=true demo-key"],
-            _coinGecko.Requests);
-        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _alternativeMe.Requests);
+            _live.CoinGecko.Requests);
+        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _live.AlternativeMe.Requests);
 
         // Both rules evaluated on the first tick, neither "no data", both met: BTC was about 70 % under its year high.
         Assert.Equal((2, 0, 2), (tick.Evaluation.Rules, tick.Evaluation.NoData, tick.Evaluation.Fired));
@@ -116,15 +92,15 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
     [Fact]
     public async Task The_backfill_writes_the_days_once_skips_what_is_stored_and_resumes_after_a_failure()
     {
-        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.Fixture("coingecko-429.json"), 429);
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.Fixture("coingecko-429.json"), 429);
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
         var backfill = Get<MarketBackfill>();
 
         var first = await backfill.RunAsync(default);
         var waiting = await backfill.RunAsync(default);
         _time.Advance(TimeSpan.FromHours(1));
-        _coinGecko.EnqueueJson(StandIns.MarketChart("LUNA", _time.GetUtcNow(), 365));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("LUNA", _time.GetUtcNow(), 365));
         var resumed = await backfill.RunAsync(default);
         var settled = await backfill.RunAsync(default);
 
@@ -132,7 +108,7 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
         Assert.Equal((0, 1), (waiting.Calls, waiting.Failed));
         Assert.Equal((1, 0), (resumed.Calls, resumed.Failed));
         Assert.Equal((0, 0, 3), (settled.Calls, settled.Failed, settled.Settled));
-        Assert.Equal([ChartRequest("bitcoin", 365), ChartRequest("terra-luna", 365), ChartRequest("terra-luna", 365)], _coinGecko.Requests);
+        Assert.Equal([ChartRequest("bitcoin", 365), ChartRequest("terra-luna", 365), ChartRequest("terra-luna", 365)], _live.CoinGecko.Requests);
 
         // The daily rows the poller and the view read: one per day, the close CoinGecko had at each midnight.
         var today = Assets.DayOf(Start);
@@ -154,11 +130,11 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
     [Fact]
     public async Task An_id_coingecko_does_not_know_is_a_configuration_error_in_health_and_an_outage_is_failing_since()
     {
-        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.Fixture("coingecko-coin-not-found.json"), 404);
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.Fixture("alternative-me-error.json"));
-        _alternativeMe.EnqueueJson(StandIns.Fixture("alternative-me-error.json"));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.Fixture("coingecko-coin-not-found.json"), 404);
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.Fixture("alternative-me-error.json"));
+        _live.AlternativeMe.EnqueueJson(StandIns.Fixture("alternative-me-error.json"));
 
         await Get<MarketTick>().RunAsync(default);
         var health = await HealthAsync();
@@ -174,8 +150,8 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         // Five minutes on it answers again: ok since then, the last error kept with its time.
         _time.Advance(TimeSpan.FromMinutes(5));
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(_time.GetUtcNow(), ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 1));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(_time.GetUtcNow(), ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 1));
         await Get<MarketTick>().RunAsync(default);
         fearAndGreed = (await HealthAsync())["alternative.me"];
         Assert.Equal(("ok", _time.GetUtcNow()), (fearAndGreed.GetProperty("state").GetString(), fearAndGreed.GetProperty("since").GetDateTimeOffset()));
@@ -185,11 +161,11 @@ public sealed class BackfillTests(AzuriteFixture azurite, ITestOutputHelper outp
     [Fact]
     public async Task Assets_lists_what_can_be_watched_with_the_latest_price_and_its_age_anonymously()
     {
-        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.MarketChart("LUNA", Start, 365));
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("LUNA", Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
         await Get<MarketTick>().RunAsync(default);
 
         var response = await _host.CreateClient().GetAsync("/api/assets");

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using DeRisk.LocalHost.Sinks;
 using DeRisk.Market;
 using DeRisk.Tests.Infrastructure;
 using DeRisk.Tick;
@@ -21,51 +20,19 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
     private static readonly DateTimeOffset Start = new(2022, 6, 18, 14, 5, 30, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly List<LocalHostFactory> _hosts = [];
-    private FakeUpstream _coinGecko = null!;
-    private FakeUpstream _alternativeMe = null!;
-    private TwilioSink _sink = null!;
+    private LiveStandIns _live = null!;
 
-    public async Task InitializeAsync()
-    {
-        _coinGecko = await FakeUpstream.StartAsync();
-        _alternativeMe = await FakeUpstream.StartAsync();
-        _sink = new TwilioSink(LocalHostFactory.AccountSid, LocalHostFactory.AuthToken, _time);
-        await _sink.StartAsync("http://127.0.0.1:0");
-    }
+    public async Task InitializeAsync() => _live = await LiveStandIns.StartAsync(_time);
 
-    public async Task DisposeAsync()
-    {
-        foreach (var host in _hosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        await _sink.DisposeAsync();
-        await _coinGecko.DisposeAsync();
-        await _alternativeMe.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _live.DisposeAsync();
 
     /// <summary>An instance of the app; instances given the same <paramref name="prefix"/> share their storage, as a scaled-out app does.</summary>
-    private LocalHostFactory Instance(string? prefix = null, bool backfillOnStart = false)
-    {
-        var host = new LocalHostFactory(azurite, _time, _sink.BaseAddress, new Dictionary<string, string?>
+    private LocalHostFactory Instance(string? prefix = null, bool backfillOnStart = false) =>
+        _live.Host(azurite, "BTC=bitcoin", new Dictionary<string, string?>
         {
-            ["Market:Mode"] = "Live",
-            ["Market:Assets"] = "BTC=bitcoin",
-            ["CoinGecko:BaseUrl"] = _coinGecko.BaseAddress.ToString(),
-            ["CoinGecko:Plan"] = "Demo",
-            ["CoinGecko:ApiKey"] = "demo-key",
-            ["CoinGecko:RetryAttempts"] = "0",
-            ["CoinGecko:BackfillPace"] = "00:00:00",
-            ["AlternativeMe:BaseUrl"] = _alternativeMe.BaseAddress.ToString(),
-            ["AlternativeMe:RetryAttempts"] = "0",
             ["Storage:TablePrefix"] = prefix,
             ["Market:BackfillOnStart"] = backfillOnStart ? "true" : "false",
-        }.Where(s => s.Value is not null).ToDictionary());
-        _hosts.Add(host);
-        return host;
-    }
+        });
 
     private static string Chart(string range) => $"/api/v3/coins/bitcoin/market_chart?vs_currency=usd&{range} demo-key";
 
@@ -73,10 +40,10 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
     private (string Daily, string Hourly, string FiveMinute) AnswerFirstBackfill(DateTimeOffset now)
     {
         var answers = (StandIns.MarketChart("BTC", now, 365), StandIns.MarketChartAuto("BTC", now, 8), StandIns.MarketChartAuto("BTC", now, 1));
-        _coinGecko.EnqueueJson(answers.Item1);
-        _coinGecko.EnqueueJson(answers.Item2);
-        _coinGecko.EnqueueJson(answers.Item3);
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 365));
+        _live.CoinGecko.EnqueueJson(answers.Item1);
+        _live.CoinGecko.EnqueueJson(answers.Item2);
+        _live.CoinGecko.EnqueueJson(answers.Item3);
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 365));
         return answers;
     }
 
@@ -86,8 +53,8 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         var host = Instance();
         var (daily, hourly, fiveMinute) = AnswerFirstBackfill(Start);
         var price = StandIns.SimplePrice(Start, ("BTC", "bitcoin"));
-        _coinGecko.EnqueueJson(price);
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        _live.CoinGecko.EnqueueJson(price);
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
         var subscriber = await TestSubscribers.SeedWithTokenAsync(host, "+14155550143");
         foreach (var window in new[] { "1h", "24h", "7d" })
         {
@@ -104,7 +71,7 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Equal(StandIns.Prices(hourly).Count + StandIns.Prices(fiveMinute).Count, backfill.PointsWritten);
         Assert.Equal(
             [Chart("days=365&interval=daily"), Chart("days=8"), Chart("days=1"), "/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key"],
-            _coinGecko.Requests);
+            _live.CoinGecko.Requests);
 
         // Every priceChange rule has data on the first tick.
         Assert.Equal((3, 0), (tick.Evaluation.Rules, tick.Evaluation.NoData));
@@ -139,11 +106,11 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
     public async Task A_provider_error_on_the_recent_points_is_a_failure_on_record_the_tick_still_runs_and_the_next_day_fills_them(int status)
     {
         var host = Instance();
-        _coinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
-        _coinGecko.EnqueueJson(status == 429 ? StandIns.Fixture("coingecko-429.json") : """{"status":{"error_code":503,"error_message":"Service Unavailable"}}""", status);
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChart("BTC", Start, 365));
+        _live.CoinGecko.EnqueueJson(status == 429 ? StandIns.Fixture("coingecko-429.json") : """{"status":{"error_code":503,"error_message":"Service Unavailable"}}""", status);
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 365));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
         var subscriber = await TestSubscribers.SeedWithTokenAsync(host, "+14155550149");
         var rule = new { kind = "priceChange", asset = "BTC", direction = "drop", percent = 5, window = "7d" };
         Assert.Equal(HttpStatusCode.Created, (await subscriber.Client.PostAsJsonAsync("/api/me/rules", rule)).StatusCode);
@@ -162,16 +129,16 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         // The next UTC day the backfill asks again (one call), and the window has data.
         _time.Advance(TimeSpan.FromDays(1));
         var now = _time.GetUtcNow();
-        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", now, 8));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 2));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", now, 8));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 2));
         var retried = await backfill.RunAsync(default);
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(now, ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 1));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(now, ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(now, 1));
         var next = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
 
-        Assert.True(retried.PointsWritten > 0, retried + " " + string.Join(" | ", _coinGecko.Requests));
+        Assert.True(retried.PointsWritten > 0, retried + " " + string.Join(" | ", _live.CoinGecko.Requests));
         Assert.Equal(0, retried.Failed);
-        Assert.Equal(Chart("days=8"), _coinGecko.Requests.Last(r => r.Contains("market_chart", StringComparison.Ordinal)));
+        Assert.Equal(Chart("days=8"), _live.CoinGecko.Requests.Last(r => r.Contains("market_chart", StringComparison.Ordinal)));
         Assert.Equal((1, 0), (next.Evaluation.Rules, next.Evaluation.NoData));
     }
 
@@ -186,23 +153,23 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         // No poll for two days and three hours: the hourly points, the last day's 5-minute points and two days' rows
         // are missing. Today's one call goes to the hourly points; the rest waits for tomorrow.
         _time.Advance(TimeSpan.FromHours(51));
-        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 3));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 3));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 3));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 3));
         var outage = await backfill.RunAsync(default);
         var again = await backfill.RunAsync(default);
 
         Assert.Equal((2, 1), (outage.Calls, outage.Deferred));
         Assert.Equal((0, 1), (again.Calls, again.Deferred));
-        Assert.Equal(Chart("days=3"), _coinGecko.Requests[^1]);
-        Assert.Equal(4, _coinGecko.Requests.Count);
+        Assert.Equal(Chart("days=3"), _live.CoinGecko.Requests[^1]);
+        Assert.Equal(4, _live.CoinGecko.Requests.Count);
 
         // The next UTC day, one call again: the 5-minute points (still no poll); the daily rows after that.
         _time.Advance(TimeSpan.FromDays(1));
-        _coinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 1));
+        _live.CoinGecko.EnqueueJson(StandIns.MarketChartAuto("BTC", _time.GetUtcNow(), 1));
         var nextDay = await backfill.RunAsync(default);
 
         Assert.Equal((1, 1), (nextDay.Calls, nextDay.Deferred));
-        Assert.Equal([Chart("days=3"), Chart("days=1")], _coinGecko.Requests.Skip(3));
+        Assert.Equal([Chart("days=3"), Chart("days=1")], _live.CoinGecko.Requests.Skip(3));
     }
 
     [Fact]
@@ -212,14 +179,14 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         var host = Instance(backfillOnStart: true);
         var step = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MarketBackfillOnStart>().Single();
         await step.ExecuteTask!;
-        Assert.Equal(3, _coinGecko.Requests.Count);
+        Assert.Equal(3, _live.CoinGecko.Requests.Count);
 
-        _coinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
-        _alternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
+        _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(Start, ("BTC", "bitcoin")));
+        _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(Start, 1));
         var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
 
-        Assert.Equal("/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key", Assert.Single(_coinGecko.Requests.Skip(3)));
-        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _alternativeMe.Requests);
+        Assert.Equal("/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_last_updated_at=true demo-key", Assert.Single(_live.CoinGecko.Requests.Skip(3)));
+        Assert.Equal(["/fng/?limit=365 ", "/fng/?limit=1 "], _live.AlternativeMe.Requests);
         var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
         Assert.True(view.Drawdown("BTC", 365).HasData);
         Assert.True(view.Change("BTC", TimeSpan.FromHours(1)).HasData);
@@ -236,8 +203,8 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         var results = await Task.WhenAll(backfills.Select(b => b.EnsureAsync(default)));
 
         // One instance backfilled; the other found the lease held (or, had it come after, everything stored).
-        Assert.Equal(3, _coinGecko.Requests.Count);
-        Assert.Single(_alternativeMe.Requests);
+        Assert.Equal(3, _live.CoinGecko.Requests.Count);
+        Assert.Single(_live.AlternativeMe.Requests);
         Assert.Single(results, r => r is { Calls: 4, HeldBy: null });
         Assert.Single(results, r => r is { Calls: 0 });
         output.WriteLine($"Backfill results: {string.Join("; ", results)}");
@@ -245,14 +212,14 @@ public sealed class IntradayBackfillTests(AzuriteFixture azurite, ITestOutputHel
         // Both instances tick on the history the one wrote.
         foreach (var host in new[] { first, second })
         {
-            _coinGecko.EnqueueJson(StandIns.SimplePrice(_time.GetUtcNow(), ("BTC", "bitcoin")));
-            _alternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 1));
+            _live.CoinGecko.EnqueueJson(StandIns.SimplePrice(_time.GetUtcNow(), ("BTC", "bitcoin")));
+            _live.AlternativeMe.EnqueueJson(StandIns.FearAndGreed(_time.GetUtcNow(), 1));
             var tick = await host.Services.GetRequiredService<MarketTick>().RunAsync(default);
             var view = await host.Services.GetRequiredService<MarketViewLoader>().LoadAsync(tick.Snapshot, default);
             Assert.True(view.Drawdown("BTC", 365).HasData);
             Assert.True(view.Change("BTC", TimeSpan.FromDays(7)).HasData);
         }
 
-        Assert.Equal(5, _coinGecko.Requests.Count);
+        Assert.Equal(5, _live.CoinGecko.Requests.Count);
     }
 }
